@@ -1,0 +1,147 @@
+// Calendar arithmetic in IANA time zones with nothing but Intl: local dates as
+// "YYYY-MM-DD" strings, instants as epoch milliseconds. DST-safe because every
+// conversion asks Intl for the offset at the instant in question.
+
+export type LocalDate = string; // YYYY-MM-DD
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export interface ZonedParts {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: Weekday;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  if (typeof timeZone !== "string" || timeZone.length === 0 || timeZone.length > 64) return false;
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock fields of an instant in a zone. */
+export function zonedParts(instant: number, timeZone: string): ZonedParts {
+  const parts = formatterFor(timeZone).formatToParts(new Date(instant));
+  let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  for (const p of parts) {
+    switch (p.type) {
+      case "year": year = Number(p.value); break;
+      case "month": month = Number(p.value); break;
+      case "day": day = Number(p.value); break;
+      case "hour": hour = Number(p.value) % 24; break;
+      case "minute": minute = Number(p.value); break;
+      case "second": second = Number(p.value); break;
+    }
+  }
+  return { year, month, day, hour, minute, second, weekday: weekdayOf(toLocalDate(year, month, day)) };
+}
+
+export function toLocalDate(year: number, month: number, day: number): LocalDate {
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+export function parseLocalDate(date: LocalDate): { year: number; month: number; day: number } {
+  return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) };
+}
+
+export function isLocalDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const { year, month, day } = parseLocalDate(value);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** The calendar date of an instant in a zone. */
+export function localDateOf(instant: number, timeZone: string): LocalDate {
+  const p = zonedParts(instant, timeZone);
+  return toLocalDate(p.year, p.month, p.day);
+}
+
+function utcDays(date: LocalDate): number {
+  const { year, month, day } = parseLocalDate(date);
+  return Date.UTC(year, month - 1, day) / 86_400_000;
+}
+
+function fromUtcDays(days: number): LocalDate {
+  const d = new Date(days * 86_400_000);
+  return toLocalDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+export function addDays(date: LocalDate, n: number): LocalDate {
+  return fromUtcDays(utcDays(date) + n);
+}
+
+/** Whole days from a to b (b - a). */
+export function daysBetween(a: LocalDate, b: LocalDate): number {
+  return utcDays(b) - utcDays(a);
+}
+
+export function weekdayOf(date: LocalDate): Weekday {
+  const js = new Date(utcDays(date) * 86_400_000).getUTCDay(); // 0 = Sunday
+  return (js === 0 ? 7 : js) as Weekday;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function lastDayOfMonth(date: LocalDate): LocalDate {
+  const { year, month } = parseLocalDate(date);
+  return toLocalDate(year, month, daysInMonth(year, month));
+}
+
+/** Offset of the zone from UTC at an instant, in minutes (east positive). */
+export function offsetMinutes(instant: number, timeZone: string): number {
+  const p = zonedParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `date` `hour:minute`.
+ * In a DST gap (a time that does not exist) it gives the instant just after the
+ * gap; in an overlap, the earlier of the two.
+ */
+export function zonedTimeToInstant(date: LocalDate, hour: number, minute: number, timeZone: string): number {
+  const { year, month, day } = parseLocalDate(date);
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  // Two passes converge for every real zone: guess with the offset at the wall
+  // time read as UTC, then correct with the offset at the first guess.
+  const first = wall - offsetMinutes(wall, timeZone) * 60_000;
+  const second = wall - offsetMinutes(first, timeZone) * 60_000;
+  if (second === first) {
+    // Overlap: prefer the earlier instant if it shows the same wall time.
+    const earlier = second - 3_600_000;
+    const p = zonedParts(earlier, timeZone);
+    if (p.hour === hour && p.minute === minute && toLocalDate(p.year, p.month, p.day) === date) return earlier;
+    return second;
+  }
+  // Gap: the wall time does not exist; the later offset gives the instant after the gap.
+  return Math.max(first, second);
+}
