@@ -9,7 +9,7 @@ export type LedgerAction =
   | { type: "keep"; at: number; messageId: string | null; via: "reply" | "manual" | "update" }
   | { type: "dismiss"; at: number; reason: "not-a-promise" | "no-longer-needed" }
   | { type: "snooze"; at: number; until: number }
-  | { type: "chase"; at: number; messageId: string }
+  | { type: "chase"; at: number; messageId: string; receivedAt?: number }
   | { type: "remind"; at: number }
   | { type: "reopen"; at: number }
   | { type: "renew"; at: number; newId: string; newDueDate: string };
@@ -90,7 +90,7 @@ export function transition(c: Commitment, action: LedgerAction, s: WorkSettings)
           ...base,
           status: "open",
           snoozedUntil: null,
-          chasedAt: at,
+          chasedAt: action.receivedAt ?? at,
           chaseCount: c.chaseCount + 1,
           nextReminderAt: when,
         },

@@ -1,0 +1,146 @@
+// Word tokens of one sentence with a lower-cased, contraction-expanded form,
+// joined into a space-separated string the grammar's regexes run over, with a
+// map back to the original characters.
+
+export interface Token {
+  /** Normalised form: lower case, straight apostrophe, contractions expanded. */
+  n: string;
+  /** Start and end offsets in the source sentence. */
+  s: number;
+  e: number;
+  /** The original spelling starts with a capital letter. */
+  cap: boolean;
+}
+
+export interface Tokenized {
+  tokens: Token[];
+  /** Normalised forms joined by single spaces. */
+  norm: string;
+  /** Start offset of each token in `norm`. */
+  starts: number[];
+}
+
+const IS_WORD = /[\p{L}\p{N}]/u;
+const JOINERS = "'’./:-";
+
+const CONTRACTION_IS = new Set(["it", "that", "there", "what", "he", "she", "here", "who", "where"]);
+const SPELLINGS: Record<string, string[]> = {
+  "won't": ["will", "not"],
+  "can't": ["can", "not"],
+  cannot: ["can", "not"],
+  "shan't": ["shall", "not"],
+  "let's": ["let", "us"],
+  gonna: ["going", "to"],
+  wanna: ["want", "to"],
+  gotta: ["got", "to"],
+  u: ["you"],
+  ur: ["your"],
+  tmrw: ["tomorrow"],
+  tmr: ["tomorrow"],
+  tmw: ["tomorrow"],
+  tmrow: ["tomorrow"],
+  tomoz: ["tomorrow"],
+  "2moro": ["tomorrow"],
+  "2morrow": ["tomorrow"],
+  tomorow: ["tomorrow"],
+  tommorow: ["tomorrow"],
+  tommorrow: ["tomorrow"],
+  arvo: ["afternoon"],
+  "e-mail": ["email"],
+  "follow-up": ["follow", "up"],
+  "im": ["i", "am"],
+  "ive": ["i", "have"],
+};
+
+// Words after which a lone "ill" is the typo for "I'll".
+const AFTER_ILL = new Set([
+  "get", "send", "call", "let", "be", "come", "update", "revert", "confirm", "keep", "have",
+  "follow", "touch", "circle", "drop", "reach", "ring", "email", "message", "share", "give", "try", "aim",
+]);
+
+function expand(word: string): string[] {
+  const w = word.toLowerCase().replace(/’/g, "'");
+  const fixed = SPELLINGS[w];
+  if (fixed) return fixed;
+  const q = w.indexOf("'");
+  if (q > 0) {
+    const head = w.slice(0, q);
+    const tail = w.slice(q);
+    switch (tail) {
+      case "'ll": return [head, "will"];
+      case "'d": return [head, "would"];
+      case "'ve": return [head, "have"];
+      case "'m": return [head, "am"];
+      case "'re": return [head, "are"];
+      case "'s": return CONTRACTION_IS.has(head) ? [head, "is"] : [head, "'s"];
+      case "'t":
+        if (head.endsWith("n")) return [head.slice(0, -1), "not"];
+        break;
+    }
+  }
+  return [w];
+}
+
+/** Tokenise one sentence. Linear in its length. */
+export function tokenize(text: string): Tokenized {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const ch = text[i];
+    if (IS_WORD.test(ch)) {
+      let j = i + 1;
+      while (j < n) {
+        const c = text[j];
+        if (IS_WORD.test(c)) { j++; continue; }
+        if (JOINERS.includes(c) && j + 1 < n && IS_WORD.test(text[j + 1])) { j += 2; continue; }
+        break;
+      }
+      const word = text.slice(i, j);
+      const parts = expand(word);
+      const cap = ch !== ch.toLowerCase();
+      for (const p of parts) tokens.push({ n: p, s: i, e: j, cap });
+      i = j;
+      continue;
+    }
+    if (",;:?!.()\"“”–—&".includes(ch)) {
+      const norm = ch === "–" || ch === "—" ? "," : ch === "&" ? "and" : ch === "“" || ch === "”" ? "\"" : ch;
+      tokens.push({ n: norm, s: i, e: i + 1, cap: false });
+    } else if (ch === "-" && i > 0 && text[i - 1] === " " && i + 1 < n && text[i + 1] === " ") {
+      tokens.push({ n: ",", s: i, e: i + 1, cap: false });
+    }
+    i++;
+  }
+  // "ill get back" → "i will get back"
+  for (let k = 0; k < tokens.length - 1; k++) {
+    if (tokens[k].n === "ill" && AFTER_ILL.has(tokens[k + 1].n)) {
+      const t = tokens[k];
+      tokens.splice(k, 1, { ...t, n: "i" }, { ...t, n: "will" });
+    }
+  }
+  const starts: number[] = [];
+  let pos = 0;
+  const parts: string[] = [];
+  for (const t of tokens) {
+    starts.push(pos);
+    parts.push(t.n);
+    pos += t.n.length + 1;
+  }
+  return { tokens, norm: parts.join(" "), starts };
+}
+
+/** Index of the token that covers character `c` of `norm`. */
+export function tokenAt(tk: Tokenized, c: number): number {
+  const { starts } = tk;
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= c) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Index of the last token that ends at or before character `c` of `norm` (exclusive end). */
+export function tokenEndingAt(tk: Tokenized, c: number): number {
+  return tokenAt(tk, Math.max(0, c - 1));
+}

@@ -1,0 +1,8 @@
+// The database handle the rest of the server uses. Entries pick the driver
+// (embedded file or HTTP on Node, HTTP on Workers) and hand the result in.
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import * as schema from "../db/schema";
+
+export type Db = LibSQLDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export { schema };

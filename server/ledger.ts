@@ -1,0 +1,868 @@
+// The ledger's orchestration: messages in, commitments and their follow-up
+// events out. Every state change and the provider operations it implies are
+// written in one transaction (the outbox), then attempted at once; the sweep
+// retries what failed and puts the next follow-up on the calendar.
+import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { KeptError } from "../core/errors";
+import { isActive, keepsCommitment, chasesCommitment, transition, type LedgerAction } from "../core/ledger";
+import {
+  SENTENCE_CAP,
+  firstName,
+  normaliseAddress,
+  type Commitment,
+  type CommitmentKind,
+  type CommitmentSource,
+  type Counterpart,
+  type ReceivedMessage,
+  type SentMessage,
+  type WorkSettings,
+} from "../core/model";
+import { checkInAt, firstReminder, isOverdue } from "../core/policy";
+import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
+import { DEFAULT_TEMPLATES, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
+import { daysBetween, localDateOf } from "../core/time";
+import { schema, type Db, type Tx } from "./db";
+import {
+  accountRef,
+  getAccount,
+  getCommitment,
+  settingsOf,
+  toCommitment,
+  toRow,
+  type AccountRow,
+  type OutboxRow,
+} from "./store";
+
+const MINUTE = 60_000;
+const LEASE_MS = 2 * MINUTE;
+const MAX_ATTEMPTS = 12;
+
+/** What the detector found in one message; only this crosses into the ledger, never the body. */
+export interface DetectionSummary {
+  commitments: Array<{ sentence: string; trigger: string | null; kind: CommitmentKind; dueDate: string | null }>;
+  badNews: { sentence: string } | null;
+  autoReply?: boolean;
+}
+
+export interface LedgerDeps {
+  db: Db;
+  clock: () => number;
+  newId: () => string;
+  calendar: CalendarProvider;
+  /** Absent where Kept can't send mail for the user (the embedded default): updates are composed for the user to send. */
+  mail: MailProvider | null;
+  /** Where links in events point, e.g. http://127.0.0.1:8787 */
+  publicUrl: string;
+  /** Test seam for crash-recovery tests: runs after a provider call succeeded, before it is recorded. */
+  afterProviderCall?: (op: OutboxRow) => void;
+}
+
+export interface RecordSentResult {
+  duplicate: boolean;
+  created: Commitment[];
+  kept: Commitment[];
+  checkInId: string | null;
+}
+
+interface Pending {
+  outboxKeys: string[];
+}
+
+export type LedgerActionInput =
+  | { type: "keep" }
+  | { type: "dismiss"; reason: "not-a-promise" | "no-longer-needed" }
+  | { type: "snooze"; until: number }
+  | { type: "reopen" };
+
+export class Ledger {
+  constructor(readonly deps: LedgerDeps) {}
+
+  private get db() {
+    return this.deps.db;
+  }
+
+  // ── Messages in ────────────────────────────────────────────────────────────
+
+  /**
+   * A message the user sent: it keeps the open promises it answers, and may hold
+   * new ones. Duplicate deliveries of one message change nothing.
+   */
+  async recordSent(
+    accountId: string,
+    msg: SentMessage,
+    detection: DetectionSummary,
+    source: CommitmentSource,
+  ): Promise<RecordSentResult> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    const result = await this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const s = settingsOf(account);
+      const inserted = await tx
+        .insert(schema.processedMessages)
+        .values({ accountId, messageId: msg.messageId, direction: "sent", at: now })
+        .onConflictDoNothing()
+        .returning({ id: schema.processedMessages.messageId });
+      if (inserted.length === 0) return { duplicate: true, created: [], kept: [], checkInId: null };
+
+      const recipients = [...msg.to, ...msg.cc].map((p) => normaliseAddress(p.address));
+      const kept: Commitment[] = [];
+      const onThread = await tx
+        .select()
+        .from(schema.commitments)
+        .where(
+          and(
+            eq(schema.commitments.accountId, accountId),
+            eq(schema.commitments.threadId, msg.threadId),
+            inArray(schema.commitments.status, ["open", "snoozed"]),
+          ),
+        );
+      for (const row of onThread) {
+        const c = toCommitment(row);
+        if (!keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients })) continue;
+        kept.push(await this.apply(tx, account, c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }, pending));
+      }
+
+      const own = new Set([normaliseAddress(account.email ?? ""), ...account.addresses.map(normaliseAddress)]);
+      const counterparts = dedupe([...msg.to, ...msg.cc]).filter((p) => !own.has(p.address));
+      const created: Commitment[] = [];
+      let checkInId: string | null = null;
+      if (!detection.autoReply && counterparts.length > 0) {
+        const found = detection.commitments;
+        if (found.length > 0) {
+          // One commitment per message: its earliest dated promise (the one that falls due first).
+          const dated = found.filter((f) => f.dueDate !== null).sort((a, b) => a.dueDate!.localeCompare(b.dueDate!));
+          const primary = dated[0] ?? found[0]!;
+          created.push(
+            await this.createCommitment(tx, account, s, {
+              msg,
+              counterparts,
+              sentence: primary.sentence,
+              trigger: primary.trigger,
+              kind: primary.kind,
+              statedDue: primary.dueDate,
+              source,
+              renewedFromId: null,
+              now,
+            }, pending),
+          );
+        }
+        if (detection.badNews) {
+          checkInId = await this.insertCheckIn(tx, account, s, {
+            counterpart: counterparts[0]!,
+            subject: msg.subject,
+            note: detection.badNews.sentence.slice(0, SENTENCE_CAP),
+            commitmentId: created[0]?.id ?? null,
+            threadId: msg.threadId,
+            days: s.checkInDays,
+            reason: "bad-news",
+            now: msg.sentAt > now ? msg.sentAt : now,
+          }, pending);
+        }
+      }
+      return { duplicate: false, created, kept, checkInId };
+    });
+    await this.drain(pending.outboxKeys);
+    return result;
+  }
+
+  /** A message from someone else: if they are waiting on an open promise in the thread, it is chased. */
+  async recordReceived(accountId: string, msg: ReceivedMessage): Promise<{ duplicate: boolean; chased: Commitment[] }> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    const result = await this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const inserted = await tx
+        .insert(schema.processedMessages)
+        .values({ accountId, messageId: msg.messageId, direction: "received", at: now })
+        .onConflictDoNothing()
+        .returning({ id: schema.processedMessages.messageId });
+      if (inserted.length === 0) return { duplicate: true, chased: [] };
+      const from = normaliseAddress(msg.from.address);
+      const rows = await tx
+        .select()
+        .from(schema.commitments)
+        .where(
+          and(
+            eq(schema.commitments.accountId, accountId),
+            eq(schema.commitments.threadId, msg.threadId),
+            inArray(schema.commitments.status, ["open", "snoozed"]),
+          ),
+        );
+      const chased: Commitment[] = [];
+      for (const row of rows) {
+        const c = toCommitment(row);
+        if (!chasesCommitment(c, { threadId: msg.threadId, receivedAt: msg.receivedAt, from })) continue;
+        chased.push(
+          await this.apply(tx, account, c, { type: "chase", at: now, messageId: msg.messageId, receivedAt: Math.min(msg.receivedAt, now) }, pending, msg.receivedAt),
+        );
+      }
+      return { duplicate: false, chased };
+    });
+    await this.drain(pending.outboxKeys);
+    return result;
+  }
+
+  // ── User actions ───────────────────────────────────────────────────────────
+
+  async act(accountId: string, id: string, input: LedgerActionInput): Promise<Commitment> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    const result = await this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const c = await mustCommitment(tx, accountId, id);
+      const action: LedgerAction =
+        input.type === "keep"
+          ? { type: "keep", at: now, messageId: null, via: "manual" }
+          : input.type === "dismiss"
+            ? { type: "dismiss", at: now, reason: input.reason }
+            : input.type === "snooze"
+              ? { type: "snooze", at: now, until: input.until }
+              : { type: "reopen", at: now };
+      return this.apply(tx, account, c, action, pending);
+    });
+    await this.drain(pending.outboxKeys);
+    return result;
+  }
+
+  /**
+   * "No news yet": renders the template, queues the reply (or composes it for the
+   * user to send where Kept can't send mail), keeps this promise and opens a new
+   * one due on the date the update names.
+   */
+  async renewWithUpdate(
+    accountId: string,
+    id: string,
+    input: { templateId: string; nextUpdateDate: string; body?: string },
+  ): Promise<{ old: Commitment; renewed: Commitment; reply: { to: Counterpart[]; subject: string; text: string; html: string; delivery: "queued" | "compose"; mailto: string | null } }> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    const result = await this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const s = settingsOf(account);
+      const old = await mustCommitment(tx, accountId, id);
+      if (!isActive(old)) transition(old, { type: "renew", at: now, newId: "-", newDueDate: input.nextUpdateDate }, s); // throws the right message
+      if (input.nextUpdateDate < localDateOf(now, s.timeZone))
+        throw new KeptError("bad_request", "The next update date is in the past; pick today or a later date.");
+      const body = input.body ?? (await this.templateBody(tx, accountId, input.templateId));
+      const to = old.counterparts[0]!;
+      const values = {
+        firstName: firstName(to),
+        subject: old.subject.replace(/^\s*((re|fw|fwd)\s*:\s*)+/i, "") || "this",
+        nextUpdateDate: formatDate(input.nextUpdateDate, s.locale),
+        myName: account.displayName ?? (account.email ?? "").split("@")[0] ?? "",
+      };
+      const text = renderText(body, values);
+      const html = renderHtml(body, values);
+      const subject = replySubject(old.subject);
+      const newId = this.deps.newId();
+      const replyMessageId = `kept-update-${newId}`;
+      const renewed = await this.createCommitment(tx, account, s, {
+        msg: {
+          threadId: old.threadId,
+          messageId: replyMessageId,
+          internetMessageId: null,
+          subject: old.subject,
+          to: [to],
+          cc: [],
+          sentAt: now,
+        },
+        counterparts: old.counterparts,
+        sentence: `I'll update you by ${values.nextUpdateDate}.`,
+        trigger: "update",
+        kind: "explicit",
+        statedDue: input.nextUpdateDate,
+        source: "update",
+        renewedFromId: old.id,
+        now,
+        id: newId,
+      }, pending);
+      const oldAfter = await this.apply(tx, account, old, { type: "renew", at: now, newId, newDueDate: input.nextUpdateDate }, pending);
+      const delivery = this.deps.mail ? "queued" : "compose";
+      if (this.deps.mail) {
+        await this.enqueue(tx, account.id, {
+          key: `reply:${newId}`,
+          op: "send_reply",
+          commitmentId: newId,
+          reminderId: null,
+          payload: {
+            threadId: old.threadId,
+            inReplyToMessageId: old.messageId,
+            to: [to],
+            subject,
+            bodyText: text,
+            bodyHtml: html,
+          },
+        }, pending, now);
+      }
+      const mailto = delivery === "compose"
+        ? `mailto:${encodeURIComponent(to.address)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(text)}`
+        : null;
+      return { old: oldAfter, renewed, reply: { to: [to], subject, text, html, delivery: delivery as "queued" | "compose", mailto } };
+    });
+    await this.drain(pending.outboxKeys);
+    return result;
+  }
+
+  async scheduleCheckIn(
+    accountId: string,
+    input: { counterpart: Counterpart; subject: string; days?: number; note?: string; commitmentId?: string },
+  ): Promise<string> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    const id = await this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const s = settingsOf(account);
+      let threadId: string | null = null;
+      if (input.commitmentId) threadId = (await mustCommitment(tx, accountId, input.commitmentId)).threadId;
+      return this.insertCheckIn(tx, account, s, {
+        counterpart: { name: input.counterpart.name, address: normaliseAddress(input.counterpart.address) },
+        subject: input.subject,
+        note: input.note ?? null,
+        commitmentId: input.commitmentId ?? null,
+        threadId,
+        days: input.days ?? s.checkInDays,
+        reason: "manual",
+        now,
+      }, pending);
+    });
+    await this.drain(pending.outboxKeys);
+    return id;
+  }
+
+  async cancelCheckIn(accountId: string, id: string): Promise<void> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(schema.checkIns)
+        .where(and(eq(schema.checkIns.accountId, accountId), eq(schema.checkIns.id, id)));
+      if (!row) throw new KeptError("not_found", "No such check-in on your account. It may have been removed; reload the list.");
+      if (row.status !== "scheduled") throw new KeptError("conflict", `This check-in is already ${row.status}.`);
+      await tx.update(schema.checkIns).set({ status: "cancelled", updatedAt: now }).where(eq(schema.checkIns.id, id));
+      await this.cancelFutureReminders(tx, accountId, { checkInId: id }, now, pending);
+    });
+    await this.drain(pending.outboxKeys);
+  }
+
+  // ── The sweep ──────────────────────────────────────────────────────────────
+
+  /**
+   * Run by cron: every follow-up whose time has come gets its successor on the
+   * escalating schedule, finished check-ins are closed, and the outbox is
+   * retried. Safe to run concurrently and after a crash.
+   */
+  async sweep(opts: { batch?: number; maxBatches?: number } = {}): Promise<{ reminded: number; checkInsDone: number; outbox: DrainResult }> {
+    const batch = opts.batch ?? 500;
+    const maxBatches = opts.maxBatches ?? 1000;
+    let reminded = 0;
+    const now = this.deps.clock();
+    for (let i = 0; i < maxBatches; i++) {
+      const n = await this.sweepBatch(now, batch);
+      reminded += n;
+      if (n < batch) break;
+    }
+    const done = await this.db
+      .update(schema.checkIns)
+      .set({ status: "done", updatedAt: now })
+      .where(and(eq(schema.checkIns.status, "scheduled"), lte(schema.checkIns.dueAt, now)))
+      .returning({ id: schema.checkIns.id });
+    const outbox = await this.drainDue(now);
+    return { reminded, checkInsDone: done.length, outbox };
+  }
+
+  private async sweepBatch(now: number, limit: number): Promise<number> {
+    const pending: Pending = { outboxKeys: [] };
+    const n = await this.db.transaction(async (tx) => {
+      const due = await tx
+        .select()
+        .from(schema.commitments)
+        .where(and(isNotNull(schema.commitments.nextReminderAt), lte(schema.commitments.nextReminderAt, now)))
+        .orderBy(asc(schema.commitments.nextReminderAt))
+        .limit(limit);
+      if (due.length === 0) return 0;
+      const accountIds = [...new Set(due.map((r) => r.accountId))];
+      const accounts = new Map<string, AccountRow>();
+      for (let i = 0; i < accountIds.length; i += 200) {
+        const rows = await tx.select().from(schema.accounts).where(inArray(schema.accounts.id, accountIds.slice(i, i + 200)));
+        for (const a of rows) accounts.set(a.id, a);
+      }
+      const seqs = new Map<string, number>();
+      const ids = due.map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await tx
+          .select({ id: schema.reminders.commitmentId, seq: sql<number>`max(${schema.reminders.seq})` })
+          .from(schema.reminders)
+          .where(inArray(schema.reminders.commitmentId, ids.slice(i, i + 500)))
+          .groupBy(schema.reminders.commitmentId);
+        for (const r of rows) seqs.set(r.id!, Number(r.seq));
+      }
+      const updates: Commitment[] = [];
+      const historyRows: Array<typeof schema.commitmentHistory.$inferInsert> = [];
+      const reminderRows: Array<typeof schema.reminders.$inferInsert> = [];
+      const outboxRows: Array<typeof schema.outbox.$inferInsert> = [];
+      for (const row of due) {
+        const account = accounts.get(row.accountId)!;
+        const s = settingsOf(account);
+        const c = toCommitment(row);
+        const t = transition(c, { type: "remind", at: now }, s);
+        updates.push(t.commitment);
+        historyRows.push({ commitmentId: c.id, at: now, type: t.history.type, detail: t.history.detail });
+        const r = this.reminderFor(t.commitment, s, t.commitment.nextReminderAt!, (seqs.get(c.id) ?? 0) + 1, now);
+        reminderRows.push(r.row);
+        outboxRows.push(this.outboxRow(account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, now));
+      }
+      // One statement per table for the inserts; the commitment updates are keyed by primary key.
+      await tx.insert(schema.commitmentHistory).values(historyRows);
+      await tx.insert(schema.reminders).values(reminderRows);
+      await tx.insert(schema.outbox).values(outboxRows).onConflictDoNothing();
+      for (const u of updates) {
+        await tx
+          .update(schema.commitments)
+          .set({ status: u.status, snoozedUntil: u.snoozedUntil, reminderCount: u.reminderCount, nextReminderAt: u.nextReminderAt, updatedAt: u.updatedAt })
+          .where(eq(schema.commitments.id, u.id));
+      }
+      pending.outboxKeys.push(...outboxRows.map((o) => o.key));
+      return due.length;
+    });
+    return n;
+  }
+
+  // ── Outbox ─────────────────────────────────────────────────────────────────
+
+  /** Attempt the operations just written, now; failures stay for the sweep. */
+  private async drain(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const now = this.deps.clock();
+    for (let i = 0; i < keys.length; i += 200) {
+      const rows = await this.db
+        .select()
+        .from(schema.outbox)
+        .where(and(inArray(schema.outbox.key, keys.slice(i, i + 200)), eq(schema.outbox.state, "pending")))
+        .orderBy(asc(schema.outbox.id));
+      for (const op of rows) if (op.nextAttemptAt <= now) await this.attempt(op, now);
+    }
+  }
+
+  /** Every pending operation whose time has come, oldest first. */
+  async drainDue(now = this.deps.clock(), limit = 5000): Promise<DrainResult> {
+    const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
+    let lastId = 0;
+    while (result.done + result.retrying + result.failed < limit) {
+      const rows = await this.db
+        .select()
+        .from(schema.outbox)
+        .where(and(eq(schema.outbox.state, "pending"), lte(schema.outbox.nextAttemptAt, now), sql`${schema.outbox.id} > ${lastId}`))
+        .orderBy(asc(schema.outbox.id))
+        .limit(200);
+      if (rows.length === 0) break;
+      for (const op of rows) {
+        lastId = op.id;
+        const outcome = await this.attempt(op, now);
+        if (outcome) result[outcome]++;
+      }
+    }
+    return result;
+  }
+
+  /** Claims one operation with a lease, runs it, records the outcome. */
+  private async attempt(op: OutboxRow, now: number): Promise<keyof DrainResult | null> {
+    const claimed = await this.db
+      .update(schema.outbox)
+      .set({ nextAttemptAt: now + LEASE_MS, attempts: op.attempts + 1, updatedAt: now })
+      .where(and(eq(schema.outbox.id, op.id), eq(schema.outbox.state, "pending"), eq(schema.outbox.nextAttemptAt, op.nextAttemptAt)))
+      .returning({ id: schema.outbox.id });
+    if (claimed.length === 0) return null; // someone else has it
+    const attempts = op.attempts + 1;
+    try {
+      const account = await getAccount(this.db, op.accountId);
+      if (!account) {
+        await this.finish(op.id, "skipped", { reason: "account gone" }, now);
+        return "done";
+      }
+      const ref = accountRef(account);
+      if (op.op === "create_event") {
+        const event = op.payload.event as CalendarEventSpec;
+        const { eventId } = await this.deps.calendar.createEvent(ref, event);
+        this.deps.afterProviderCall?.(op);
+        await this.db.batch([
+          this.db.update(schema.reminders).set({ eventId, state: "created", updatedAt: now }).where(and(eq(schema.reminders.id, op.reminderId!), eq(schema.reminders.state, "pending"))),
+          this.db.update(schema.outbox).set({ state: "done", result: { eventId }, lastError: null, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
+        ]);
+        // Cancelled while the create was in flight: the delete that follows finds the id now.
+        return "done";
+      }
+      if (op.op === "delete_event") {
+        const [reminder] = await this.db.select().from(schema.reminders).where(eq(schema.reminders.id, op.reminderId!));
+        let eventId = reminder?.eventId ?? null;
+        if (!eventId) {
+          const [create] = await this.db.select().from(schema.outbox).where(eq(schema.outbox.key, `event:${op.reminderId}`));
+          if (create?.state === "done") eventId = (create.result?.eventId as string) ?? null;
+          else if (create && create.state === "pending" && create.attempts === 0) {
+            // Never sent: cancel it instead of creating and deleting.
+            await this.db.batch([
+              this.db.update(schema.outbox).set({ state: "skipped", updatedAt: now }).where(and(eq(schema.outbox.id, create.id), eq(schema.outbox.attempts, 0))),
+              this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)),
+              this.db.update(schema.outbox).set({ state: "done", result: { skippedCreate: true }, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
+            ]);
+            return "done";
+          } else if (create && create.state === "pending") {
+            // The create may have reached the provider: wait for it, then delete.
+            await this.db.update(schema.outbox).set({ nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts, updatedAt: now }).where(eq(schema.outbox.id, op.id));
+            return "retrying";
+          }
+        }
+        if (eventId) await this.deps.calendar.deleteEvent(ref, eventId, op.key);
+        this.deps.afterProviderCall?.(op);
+        await this.db.batch([
+          this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)),
+          this.db.update(schema.outbox).set({ state: "done", lastError: null, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
+        ]);
+        return "done";
+      }
+      if (op.op === "send_reply") {
+        if (!this.deps.mail) throw new ProviderError("Kept has no mail connection for this account; reconnect it to send updates.", 503, true);
+        const p = op.payload as Record<string, unknown>;
+        const sent = await this.deps.mail.sendReply(ref, {
+          key: op.key,
+          threadId: p.threadId as string,
+          inReplyToMessageId: p.inReplyToMessageId as string,
+          to: p.to as Counterpart[],
+          subject: p.subject as string,
+          bodyText: p.bodyText as string,
+          bodyHtml: p.bodyHtml as string,
+        });
+        this.deps.afterProviderCall?.(op);
+        const batch = [
+          this.db.update(schema.outbox).set({ state: "done", result: { messageId: sent.messageId }, lastError: null, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
+          // The sent update is the message the renewed promise lives in.
+          this.db.update(schema.commitments).set({ messageId: sent.messageId, updatedAt: now }).where(eq(schema.commitments.id, op.commitmentId!)),
+          this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing(),
+        ] as const;
+        await this.db.batch(batch);
+        return "done";
+      }
+      throw new Error(`unknown outbox operation ${op.op}`);
+    } catch (e) {
+      if (e instanceof SimulatedCrash) throw e;
+      const pe = e instanceof ProviderError ? e : null;
+      const retryable = pe ? pe.retryable : true;
+      const message = e instanceof Error ? e.message : String(e);
+      if (!retryable || attempts >= MAX_ATTEMPTS) {
+        await this.db.update(schema.outbox).set({ state: "failed", lastError: message, updatedAt: now }).where(eq(schema.outbox.id, op.id));
+        return "failed";
+      }
+      const backoff = Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+      const wait = Math.max(backoff, pe?.retryAfterMs ?? 0);
+      await this.db.update(schema.outbox).set({ nextAttemptAt: now + wait, lastError: message, updatedAt: now }).where(eq(schema.outbox.id, op.id));
+      return "retrying";
+    }
+  }
+
+  private async finish(id: number, state: OutboxRow["state"], result: Record<string, unknown>, now: number) {
+    await this.db.update(schema.outbox).set({ state, result, updatedAt: now }).where(eq(schema.outbox.id, id));
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────
+
+  private async apply(
+    tx: Tx,
+    account: AccountRow,
+    c: Commitment,
+    action: LedgerAction,
+    pending: Pending,
+    historyAt?: number,
+  ): Promise<Commitment> {
+    const s = settingsOf(account);
+    const t = transition(c, action, s);
+    const now = this.deps.clock();
+    await tx.update(schema.commitments).set(toRow(t.commitment)).where(eq(schema.commitments.id, c.id));
+    await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: historyAt ?? t.history.at, type: t.history.type, detail: t.history.detail });
+    if (t.reminders.cancelFuture) await this.cancelFutureReminders(tx, account.id, { commitmentId: c.id }, now, pending);
+    if (t.reminders.createAt !== null) {
+      await this.addReminder(tx, account, s, t.commitment, t.reminders.createAt, pending, now);
+    }
+    return t.commitment;
+  }
+
+  private async createCommitment(
+    tx: Tx,
+    account: AccountRow,
+    s: WorkSettings,
+    input: {
+      msg: SentMessage;
+      counterparts: Counterpart[];
+      sentence: string;
+      trigger: string | null;
+      kind: CommitmentKind;
+      statedDue: string | null;
+      source: CommitmentSource;
+      renewedFromId: string | null;
+      now: number;
+      id?: string;
+    },
+    pending: Pending,
+  ): Promise<Commitment> {
+    const first = firstReminder(input.msg.sentAt, input.statedDue, s);
+    const id = input.id ?? this.deps.newId();
+    // A promise read long after it was made (an import) gets its first follow-up now, not in the past.
+    const nextAt = first.at > input.now ? first.at : null;
+    const c: Commitment = {
+      id,
+      accountId: account.id,
+      provider: account.provider,
+      threadId: input.msg.threadId,
+      messageId: input.msg.messageId,
+      internetMessageId: input.msg.internetMessageId,
+      counterparts: input.counterparts,
+      subject: input.msg.subject.slice(0, 300),
+      sentence: input.sentence.slice(0, SENTENCE_CAP),
+      trigger: input.trigger,
+      kind: input.kind,
+      sentAt: input.msg.sentAt,
+      dueDate: first.dueDate,
+      dueStated: input.statedDue !== null,
+      status: "open",
+      snoozedUntil: null,
+      chasedAt: null,
+      chaseCount: 0,
+      keptAt: null,
+      keptMessageId: null,
+      dismissedReason: null,
+      renewedFromId: input.renewedFromId,
+      renewedToId: null,
+      nextReminderAt: nextAt ?? first.at,
+      reminderCount: 0,
+      source: input.source,
+      createdAt: input.now,
+      updatedAt: input.now,
+    };
+    await tx.insert(schema.commitments).values(toRow(c));
+    await tx.insert(schema.commitmentHistory).values({
+      commitmentId: id,
+      at: input.msg.sentAt,
+      type: "created",
+      detail: { dueDate: c.dueDate, dueStated: c.dueStated, source: input.source, renewedFromId: input.renewedFromId },
+    });
+    if (nextAt !== null) await this.addReminder(tx, account, s, c, nextAt, pending, input.now);
+    // Otherwise the sweep sees a reminder time already past and schedules the next one straight away.
+    return c;
+  }
+
+  private async addReminder(tx: Tx, account: AccountRow, s: WorkSettings, c: Commitment, at: number, pending: Pending, now: number) {
+    const [{ n }] = await tx
+      .select({ n: sql<number>`coalesce(max(${schema.reminders.seq}), 0)` })
+      .from(schema.reminders)
+      .where(eq(schema.reminders.commitmentId, c.id));
+    const r = this.reminderFor(c, s, at, Number(n) + 1, now);
+    await tx.insert(schema.reminders).values(r.row);
+    await this.enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, pending, now);
+  }
+
+  private reminderFor(c: Commitment, s: WorkSettings, at: number, seq: number, now: number) {
+    const id = `${c.id}.${seq}`;
+    const spec = followUpEvent(c, s, at, `${this.deps.publicUrl}/c/${encodeURIComponent(c.id)}`, `kept:${id}`);
+    const row: typeof schema.reminders.$inferInsert = {
+      id,
+      accountId: c.accountId,
+      commitmentId: c.id,
+      checkInId: null,
+      kind: "follow-up",
+      seq,
+      startsAt: spec.start,
+      endsAt: spec.end,
+      title: spec.title,
+      eventId: null,
+      state: "pending",
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return { row, spec };
+  }
+
+  private async cancelFutureReminders(
+    tx: Tx,
+    accountId: string,
+    owner: { commitmentId: string } | { checkInId: string },
+    now: number,
+    pending: Pending,
+  ) {
+    const ownerCond = "commitmentId" in owner ? eq(schema.reminders.commitmentId, owner.commitmentId) : eq(schema.reminders.checkInId, owner.checkInId);
+    const future = await tx
+      .update(schema.reminders)
+      .set({ state: "cancelled", version: sql`${schema.reminders.version} + 1`, updatedAt: now })
+      .where(and(ownerCond, inArray(schema.reminders.state, ["pending", "created"]), sql`${schema.reminders.startsAt} > ${now}`))
+      .returning({ id: schema.reminders.id });
+    for (const r of future) {
+      await this.enqueue(tx, accountId, { key: `delete:${r.id}`, op: "delete_event", reminderId: r.id, commitmentId: "commitmentId" in owner ? owner.commitmentId : null, payload: {} }, pending, now);
+    }
+  }
+
+  private async insertCheckIn(
+    tx: Tx,
+    account: AccountRow,
+    s: WorkSettings,
+    input: { counterpart: Counterpart; subject: string; note: string | null; commitmentId: string | null; threadId: string | null; days: number; reason: "bad-news" | "manual"; now: number },
+    pending: Pending,
+  ): Promise<string> {
+    if (!Number.isInteger(input.days) || input.days < 1 || input.days > 730)
+      throw new KeptError("bad_request", "A check-in must be 1 to 730 days away.");
+    const id = this.deps.newId();
+    const when = checkInAt(input.now, input.days, s);
+    await tx.insert(schema.checkIns).values({
+      id,
+      accountId: account.id,
+      counterpartAddress: input.counterpart.address,
+      counterpartName: input.counterpart.name,
+      subject: input.subject.slice(0, 300),
+      note: input.note,
+      commitmentId: input.commitmentId,
+      threadId: input.threadId,
+      dueAt: when.at,
+      dueDate: when.date,
+      status: "scheduled",
+      reason: input.reason,
+      createdAt: input.now,
+      updatedAt: input.now,
+    });
+    const rid = `${id}.1`;
+    const who = input.counterpart.name ?? input.counterpart.address;
+    const spec: CalendarEventSpec = {
+      key: `kept:${rid}`,
+      kind: "check-in",
+      title: `Check in with ${who}`,
+      start: when.at,
+      end: when.at + s.eventMinutes * MINUTE,
+      timeZone: s.timeZone,
+      description: [
+        `${input.days} days ago ${input.reason === "bad-news" ? "you gave " + who + " some bad news" : "you planned to check in with " + who}.`,
+        `Subject: ${input.subject}`,
+        input.note ? `What you said: “${input.note}”` : null,
+        `A short hello keeps the relationship warm: ${this.deps.publicUrl}/`,
+      ].filter(Boolean).join("\n"),
+      descriptionHtml: "",
+      url: `${this.deps.publicUrl}/`,
+      alarmMinutes: 0,
+    };
+    spec.descriptionHtml = textToHtml(spec.description);
+    await tx.insert(schema.reminders).values({
+      id: rid,
+      accountId: account.id,
+      commitmentId: null,
+      checkInId: id,
+      kind: "check-in",
+      seq: 1,
+      startsAt: spec.start,
+      endsAt: spec.end,
+      title: spec.title,
+      eventId: null,
+      state: "pending",
+      version: 0,
+      createdAt: input.now,
+      updatedAt: input.now,
+    });
+    await this.enqueue(tx, account.id, { key: `event:${rid}`, op: "create_event", reminderId: rid, commitmentId: null, payload: { event: spec } }, pending, input.now);
+    return id;
+  }
+
+  private outboxRow(
+    accountId: string,
+    o: { key: string; op: OutboxRow["op"]; reminderId: string | null; commitmentId: string | null; payload: Record<string, unknown> },
+    now: number,
+  ): typeof schema.outbox.$inferInsert {
+    return { accountId, ...o, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now };
+  }
+
+  private async enqueue(
+    tx: Tx,
+    accountId: string,
+    o: { key: string; op: OutboxRow["op"]; reminderId: string | null; commitmentId: string | null; payload: Record<string, unknown> },
+    pending: Pending,
+    now: number,
+  ) {
+    await tx.insert(schema.outbox).values(this.outboxRow(accountId, o, now)).onConflictDoNothing();
+    pending.outboxKeys.push(o.key);
+  }
+
+  private async templateBody(tx: Tx, accountId: string, templateId: string): Promise<string> {
+    const builtIn = DEFAULT_TEMPLATES.find((t) => t.id === templateId);
+    const [own] = await tx
+      .select()
+      .from(schema.templates)
+      .where(and(eq(schema.templates.accountId, accountId), eq(schema.templates.id, templateId)));
+    if (own) return own.body;
+    if (builtIn) return builtIn.body;
+    throw new KeptError("not_found", `No template "${templateId}". List your templates at GET /api/templates.`);
+  }
+}
+
+export interface DrainResult {
+  done: number;
+  retrying: number;
+  failed: number;
+}
+
+/** Thrown by the crash-test seam to stop a sweep the way a dying process would. */
+export class SimulatedCrash extends Error {}
+
+async function mustAccount(tx: Tx, accountId: string): Promise<AccountRow> {
+  const a = await getAccount(tx, accountId);
+  if (!a) throw new KeptError("unauthorized", "Your account no longer exists; sign in again.");
+  return a;
+}
+
+async function mustCommitment(tx: Tx, accountId: string, id: string): Promise<Commitment> {
+  const c = await getCommitment(tx, accountId, id);
+  if (!c) throw new KeptError("not_found", "No such promise on your account. It may have been removed; reload the list.");
+  return c;
+}
+
+function dedupe(people: Counterpart[]): Counterpart[] {
+  const seen = new Map<string, Counterpart>();
+  for (const p of people) {
+    const address = normaliseAddress(p.address);
+    if (address && !seen.has(address)) seen.set(address, { name: p.name?.trim() || null, address });
+  }
+  return [...seen.values()];
+}
+
+function textToHtml(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"))
+    .join("<br>");
+}
+
+/** The follow-up event: the promise, who is waiting and for how long, and where to act. */
+export function followUpEvent(c: Commitment, s: WorkSettings, at: number, url: string, key: string): CalendarEventSpec {
+  const who = c.counterparts[0]!;
+  const whoName = who.name ?? who.address;
+  const sentDate = localDateOf(c.sentAt, s.timeZone);
+  const waited = Math.max(0, daysBetween(sentDate, localDateOf(at, s.timeZone)));
+  const overdue = isOverdue(c.dueDate, at, s);
+  const lines = [
+    `You promised ${whoName} <${who.address}> on ${formatDate(sentDate, s.locale)}:`,
+    `“${c.sentence}”`,
+    "",
+    `Subject: ${c.subject}`,
+    `${c.dueStated ? "Due" : "Kept suggests getting back by"} ${formatDate(c.dueDate, s.locale)}${overdue ? " (overdue)" : ""}.`,
+    `${firstName(who)} has been waiting ${waited === 1 ? "1 day" : `${waited} days`}${c.chaseCount > 0 ? ` and has chased you ${c.chaseCount === 1 ? "once" : `${c.chaseCount} times`}` : ""}.`,
+    "",
+    `Reply on the thread and Kept marks it kept. Or act here: ${url}`,
+  ];
+  const description = lines.join("\n");
+  return {
+    key,
+    kind: "follow-up",
+    title: `${c.chaseCount > 0 ? "Chased: " : ""}Get back to ${whoName}: ${c.subject}`.slice(0, 255),
+    start: at,
+    end: at + s.eventMinutes * MINUTE,
+    timeZone: s.timeZone,
+    description,
+    descriptionHtml: textToHtml(description),
+    url,
+    alarmMinutes: 0,
+  };
+}

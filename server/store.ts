@@ -1,0 +1,120 @@
+// Row ↔ domain mapping and the queries every part of the server shares.
+// Every query that reads a user's data takes the account id: nothing here can
+// reach another account's rows.
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { DEFAULT_SETTINGS, type Commitment, type HistoryEntry, type WorkSettings } from "../core/model";
+import type { AccountRef } from "../core/ports";
+import { schema, type Db, type Tx } from "./db";
+
+type Conn = Db | Tx;
+
+export type AccountRow = typeof schema.accounts.$inferSelect;
+export type CommitmentRow = typeof schema.commitments.$inferSelect;
+export type ReminderRow = typeof schema.reminders.$inferSelect;
+export type CheckInRow = typeof schema.checkIns.$inferSelect;
+export type OutboxRow = typeof schema.outbox.$inferSelect;
+
+export function settingsOf(a: AccountRow): WorkSettings {
+  const extra = (a.settings ?? {}) as Partial<WorkSettings>;
+  return {
+    ...DEFAULT_SETTINGS,
+    ...extra,
+    timeZone: a.timeZone,
+    locale: a.locale,
+    workDays: a.workDays,
+    dayStart: a.dayStart,
+    dayEnd: a.dayEnd,
+    displayName: a.displayName,
+  };
+}
+
+export function accountRef(a: AccountRow): AccountRef {
+  return { id: a.id, provider: a.provider, email: a.email };
+}
+
+export function toCommitment(r: CommitmentRow): Commitment {
+  return {
+    id: r.id,
+    accountId: r.accountId,
+    provider: r.provider,
+    threadId: r.threadId,
+    messageId: r.messageId,
+    internetMessageId: r.internetMessageId,
+    counterparts: r.counterparts,
+    subject: r.subject,
+    sentence: r.sentence,
+    trigger: r.trigger,
+    kind: r.kind,
+    sentAt: r.sentAt,
+    dueDate: r.dueDate,
+    dueStated: r.dueStated,
+    status: r.status,
+    snoozedUntil: r.snoozedUntil,
+    chasedAt: r.chasedAt,
+    chaseCount: r.chaseCount,
+    keptAt: r.keptAt,
+    keptMessageId: r.keptMessageId,
+    dismissedReason: r.dismissedReason,
+    renewedFromId: r.renewedFromId,
+    renewedToId: r.renewedToId,
+    nextReminderAt: r.nextReminderAt,
+    reminderCount: r.reminderCount,
+    source: r.source,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export function toRow(c: Commitment): CommitmentRow {
+  const primary = c.counterparts[0] ?? { name: null, address: "" };
+  return { ...c, counterpartAddress: primary.address, counterpartName: primary.name };
+}
+
+export async function getAccount(conn: Conn, accountId: string): Promise<AccountRow | undefined> {
+  const [row] = await conn.select().from(schema.accounts).where(eq(schema.accounts.id, accountId)).limit(1);
+  return row;
+}
+
+export async function getCommitment(conn: Conn, accountId: string, id: string): Promise<Commitment | undefined> {
+  const [row] = await conn
+    .select()
+    .from(schema.commitments)
+    .where(and(eq(schema.commitments.accountId, accountId), eq(schema.commitments.id, id)))
+    .limit(1);
+  return row ? toCommitment(row) : undefined;
+}
+
+export async function history(conn: Conn, commitmentId: string): Promise<HistoryEntry[]> {
+  const rows = await conn
+    .select()
+    .from(schema.commitmentHistory)
+    .where(eq(schema.commitmentHistory.commitmentId, commitmentId))
+    .orderBy(asc(schema.commitmentHistory.at), asc(schema.commitmentHistory.id));
+  return rows.map((r) => ({ at: r.at, type: r.type as HistoryEntry["type"], detail: r.detail }));
+}
+
+export interface CommitmentFilter {
+  threadId?: string;
+  counterpart?: string;
+  status?: Array<Commitment["status"]>;
+  overdueOn?: string; // local date: due before it
+  limit: number;
+  before?: { sentAt: number; id: string }; // keyset cursor
+}
+
+export async function listCommitments(conn: Conn, accountId: string, f: CommitmentFilter): Promise<Commitment[]> {
+  const c = schema.commitments;
+  const where: SQL[] = [eq(c.accountId, accountId)];
+  if (f.threadId) where.push(eq(c.threadId, f.threadId));
+  if (f.counterpart) where.push(eq(c.counterpartAddress, f.counterpart.toLowerCase()));
+  if (f.status?.length) where.push(inArray(c.status, f.status));
+  if (f.overdueOn) where.push(lt(c.dueDate, f.overdueOn));
+  if (f.before) where.push(sql`(${c.sentAt}, ${c.id}) < (${f.before.sentAt}, ${f.before.id})`);
+  const rows = await conn
+    .select()
+    .from(c)
+    .where(and(...where))
+    .orderBy(desc(c.sentAt), desc(c.id))
+    .limit(f.limit);
+  return rows.map(toCommitment);
+}

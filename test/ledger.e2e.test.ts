@@ -1,0 +1,200 @@
+// The loop end to end over the in-memory providers and a real libSQL file.
+import { afterEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { makeWorld, type World } from "./support";
+import { Ledger, SimulatedCrash, type DetectionSummary } from "../server/ledger";
+import { schema } from "../server/db";
+import { openDatabase } from "../server/db-node";
+import { join } from "node:path";
+
+const ana = { name: "Ana Silva", address: "Ana@Example.com" };
+const promise = (sentence: string, dueDate: string | null): DetectionSummary => ({
+  commitments: [{ sentence, trigger: "I'll get back to you", kind: "explicit", dueDate }],
+  badNews: null,
+});
+const nothing: DetectionSummary = { commitments: [], badNews: null };
+
+let world: World;
+afterEach(() => world?.close());
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe("promise → event → chase → reply", () => {
+  it("runs the whole loop and leaves no future event behind", async () => {
+    world = await makeWorld({ start: "2026-11-18T10:00:00Z" });
+    const { ledger, provider, clock, accountId } = world;
+
+    const sent = await ledger.recordSent(
+      accountId,
+      { threadId: "t1", messageId: "m1", internetMessageId: "<m1@example.com>", subject: "Data Engineer role", to: [ana], cc: [], sentAt: clock.now },
+      promise("I'll get back to you by Friday.", "2026-11-20"),
+      "sync",
+    );
+    expect(sent.created).toHaveLength(1);
+    const c = sent.created[0]!;
+    expect(c.counterparts[0]!.address).toBe("ana@example.com");
+
+    // The follow-up sits at the start of the London working day on the due date.
+    let events = provider.eventsFor(accountId);
+    expect(events).toHaveLength(1);
+    expect(iso(events[0]!.start)).toBe("2026-11-20T09:00:00.000Z");
+    expect(events[0]!.title).toBe("Get back to Ana Silva: Data Engineer role");
+    expect(events[0]!.description).toContain("“I'll get back to you by Friday.”");
+    expect(events[0]!.description).toContain("http://127.0.0.1:8787/c/");
+
+    // Ana chases on Thursday morning: the reminder comes forward to that morning.
+    clock.set("2026-11-19T11:02:00Z");
+    const chased = await ledger.recordReceived(accountId, { threadId: "t1", messageId: "r1", from: ana, subject: "Re: Data Engineer role", receivedAt: clock.now });
+    expect(chased.chased).toHaveLength(1);
+    expect(chased.chased[0]!.chaseCount).toBe(1);
+    events = provider.eventsFor(accountId);
+    expect(events.map((e) => iso(e.start))).toEqual(["2026-11-19T11:30:00.000Z"]);
+    expect(events[0]!.title).toMatch(/^Chased: /);
+
+    // The same notification twice changes nothing.
+    expect((await ledger.recordReceived(accountId, { threadId: "t1", messageId: "r1", from: ana, subject: "x", receivedAt: clock.now })).duplicate).toBe(true);
+
+    // The chased reminder comes round: the sweep puts the next one a working day later.
+    clock.set("2026-11-19T11:31:00Z");
+    const swept = await ledger.sweep();
+    expect(swept.reminded).toBe(1);
+    events = provider.eventsFor(accountId);
+    expect(events.map((e) => iso(e.start))).toEqual(["2026-11-19T11:30:00.000Z", "2026-11-20T09:00:00.000Z"]);
+
+    // Sam replies on the thread: kept, and the future event goes.
+    clock.set("2026-11-19T14:00:00Z");
+    const reply = await ledger.recordSent(
+      accountId,
+      { threadId: "t1", messageId: "m2", internetMessageId: null, subject: "Re: Data Engineer role", to: [ana], cc: [], sentAt: clock.now },
+      nothing,
+      "sync",
+    );
+    expect(reply.kept.map((k) => k.id)).toEqual([c.id]);
+    events = provider.eventsFor(accountId);
+    expect(events.map((e) => iso(e.start))).toEqual(["2026-11-19T11:30:00.000Z"]); // past events stay as a record
+    const [row] = await world.opened.db.select().from(schema.commitments).where(eq(schema.commitments.id, c.id));
+    expect(row!.status).toBe("kept");
+    expect(row!.nextReminderAt).toBeNull();
+
+    // Nothing is due any more.
+    clock.set("2026-12-30T12:00:00Z");
+    expect((await ledger.sweep()).reminded).toBe(0);
+  });
+
+  it("a reply from the other person never keeps it, and a reply to someone else doesn't either", async () => {
+    world = await makeWorld();
+    const { ledger, accountId, clock } = world;
+    await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "S", to: [ana], cc: [], sentAt: clock.now }, promise("I'll let you know.", null), "sync");
+    clock.advance(3_600_000);
+    await ledger.recordSent(accountId, { threadId: "t1", messageId: "m2", internetMessageId: null, subject: "S", to: [{ name: null, address: "hiring@example.org" }], cc: [], sentAt: clock.now }, nothing, "sync");
+    await ledger.recordReceived(accountId, { threadId: "t1", messageId: "r1", from: ana, subject: "S", receivedAt: clock.now });
+    const rows = await world.opened.db.select().from(schema.commitments);
+    expect(rows.map((r) => r.status)).toEqual(["open"]);
+    expect(rows[0]!.chaseCount).toBe(1);
+  });
+
+  it("bad news schedules a 90-day check-in event", async () => {
+    world = await makeWorld();
+    const { ledger, accountId, clock, provider } = world;
+    const r = await ledger.recordSent(
+      accountId,
+      { threadId: "t9", messageId: "m9", internetMessageId: null, subject: "Your application", to: [ana], cc: [], sentAt: clock.now },
+      { commitments: [], badNews: { sentence: "Unfortunately the client has decided not to progress." } },
+      "sync",
+    );
+    expect(r.checkInId).not.toBeNull();
+    const events = provider.eventsFor(accountId);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.title).toBe("Check in with Ana Silva");
+    expect(iso(events[0]!.start)).toBe("2027-02-16T09:00:00.000Z");
+  });
+
+  it("no news yet: sends the update, keeps the old promise and opens a linked one", async () => {
+    world = await makeWorld();
+    const { ledger, accountId, clock, provider } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    clock.set("2026-11-20T08:00:00Z");
+    const out = await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-27" });
+    expect(out.old.status).toBe("kept");
+    expect(out.old.renewedToId).toBe(out.renewed.id);
+    expect(out.renewed.renewedFromId).toBe(created[0]!.id);
+    expect(out.renewed.dueDate).toBe("2026-11-27");
+    expect(provider.replies).toHaveLength(1);
+    expect(provider.replies[0]!.subject).toBe("Re: Role");
+    expect(provider.replies[0]!.bodyText).toContain("Hi Ana,");
+    expect(provider.replies[0]!.bodyText).toContain("Friday 27 November");
+    // Old event gone, new one on the new date.
+    expect(provider.eventsFor(accountId).map((e) => iso(e.start))).toEqual(["2026-11-27T09:00:00.000Z"]);
+    // When sync later sees that very reply, it doesn't keep the new promise.
+    const sentId = provider.replies[0]!.messageId;
+    const again = await ledger.recordSent(accountId, { threadId: "t1", messageId: sentId, internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now + 1000 }, promise("I'll be back in touch by Friday 27 November.", "2026-11-27"), "sync");
+    expect(again.duplicate).toBe(true);
+  });
+});
+
+describe("a flaky provider and a crash mid-sweep", () => {
+  it("every event exists exactly once", async () => {
+    world = await makeWorld({ start: "2026-11-02T08:00:00Z", faults: { failRate: 0.3, lostResponseShare: 0.5, seed: 7 } });
+    const { ledger, accountId, clock, provider } = world;
+    const people = Array.from({ length: 40 }, (_, i) => ({ name: `Person ${i}`, address: `p${i}@example.com` }));
+    for (const [i, p] of people.entries()) {
+      clock.advance(60_000);
+      await ledger.recordSent(accountId, { threadId: `t${i}`, messageId: `m${i}`, internetMessageId: null, subject: `S${i}`, to: [p], cc: [], sentAt: clock.now }, promise("I'll get back to you.", i % 3 === 0 ? "2026-11-04" : null), "sync");
+    }
+    // A third of them chase, a third are kept, over a few days of sweeps.
+    let totalCrashes = 0;
+    for (let day = 0; day < 12; day++) {
+      clock.advance(86_400_000 / 3);
+      for (const [i, p] of people.entries()) {
+        if (i % 3 === 1 && day === 2) await ledger.recordReceived(accountId, { threadId: `t${i}`, messageId: `r${i}`, from: p, subject: "any news?", receivedAt: clock.now });
+        if (i % 3 === 2 && day === 4) await ledger.recordSent(accountId, { threadId: `t${i}`, messageId: `k${i}`, internetMessageId: null, subject: "Re", to: [p], cc: [], sentAt: clock.now }, nothing, "sync");
+      }
+      let crashes = 0;
+      let calls = 0;
+      // A process that dies after the provider acted but before it wrote that down.
+      const crashing = new Ledger({
+        ...ledger.deps,
+        afterProviderCall: () => {
+          if (crashes < 2 && ++calls % 5 === 0) {
+            crashes++;
+            totalCrashes++;
+            throw new SimulatedCrash("killed");
+          }
+        },
+      });
+      await crashing.sweep().catch((e) => {
+        if (!(e instanceof SimulatedCrash)) throw e;
+      });
+      // A fresh process on the same database file, after the lease ran out.
+      clock.advance(3 * 60_000);
+      const reopened = await openDatabase(`file:${join(world.dir, "kept.db")}`, { migrate: false });
+      const restarted = new Ledger({ ...ledger.deps, db: reopened.db });
+      await restarted.sweep();
+      reopened.close();
+    }
+    // Let every retry run with a healthy provider.
+    provider.setFaults({});
+    for (let i = 0; i < 20; i++) {
+      clock.advance(6 * 3_600_000);
+      await ledger.sweep();
+    }
+    const db = world.opened.db;
+    const reminders = await db.select().from(schema.reminders);
+    const outbox = await db.select().from(schema.outbox);
+    expect(outbox.filter((o) => o.state === "pending" || o.state === "failed")).toEqual([]);
+    // Exactly one provider event per reminder that should exist, none for the others.
+    const live = reminders.filter((r) => r.state === "created");
+    const events = provider.eventsFor(accountId);
+    expect(events.length).toBe(live.length);
+    expect(new Set(events.map((e) => e.key)).size).toBe(events.length);
+    expect(new Set(live.map((r) => r.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
+    // Kept promises have no future events; open ones have exactly one.
+    const commitments = await db.select().from(schema.commitments);
+    for (const c of commitments) {
+      const future = events.filter((e) => e.key.startsWith(`kept:${c.id}.`) && e.start > clock.now);
+      expect(future.length, `${c.status} ${c.id}`).toBe(c.status === "open" ? 1 : 0);
+    }
+    expect(provider.failures).toBeGreaterThan(10);
+    expect(totalCrashes).toBeGreaterThanOrEqual(5);
+  });
+});
