@@ -23,6 +23,7 @@ export class TestClock {
 
 export interface World {
   dir: string;
+  url: string;
   opened: OpenedDb;
   clock: TestClock;
   provider: MemoryProvider;
@@ -31,15 +32,10 @@ export interface World {
   close(): void;
 }
 
-/** A database URL for the behaviour suites: a temp file, or the sqld server CI starts. */
-export function databaseUrl(dir: string): string {
-  const server = process.env.KEPT_TEST_SQLD_URL;
-  return server ?? `file:${join(dir, "kept.db")}`;
-}
-
 export async function makeWorld(opts: { start?: string; faults?: FaultPlan; settings?: Partial<WorkSettings>; mail?: boolean; url?: string; deps?: Partial<LedgerDeps> } = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "kept-test-"));
-  const opened = await openDatabase(opts.url ?? `file:${join(dir, "kept.db")}`);
+  const url = opts.url ?? `file:${join(dir, "kept.db")}`;
+  const opened = await openDatabase(url);
   const clock = new TestClock(Date.parse(opts.start ?? "2026-11-18T10:00:00Z"));
   const provider = new MemoryProvider(opts.faults ?? {}, clock.fn);
   const ledger = new Ledger({
@@ -59,6 +55,7 @@ export async function makeWorld(opts: { start?: string; faults?: FaultPlan; sett
   );
   return {
     dir,
+    url,
     opened,
     clock,
     provider,

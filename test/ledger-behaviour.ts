@@ -1,11 +1,11 @@
-// The loop end to end over the in-memory providers and a real libSQL file.
+// The ledger's behaviour suite: the loop end to end over the in-memory
+// providers, run by each database runner (a libSQL file, a libSQL server).
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { makeWorld, type World } from "./support";
+import { makeWorld as makeBaseWorld, type World } from "./support";
 import { Ledger, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
 import { openDatabase } from "../server/db-node";
-import { join } from "node:path";
 
 const ana = { name: "Ana Silva", address: "Ana@Example.com" };
 const promise = (sentence: string, dueDate: string | null): DetectionSummary => ({
@@ -14,8 +14,10 @@ const promise = (sentence: string, dueDate: string | null): DetectionSummary => 
 });
 const nothing: DetectionSummary = { commitments: [], badNews: null };
 
+export function ledgerBehaviour(databaseUrl: () => string | undefined) {
 let world: World;
 afterEach(() => world?.close());
+const makeWorld: typeof makeBaseWorld = (opts = {}) => makeBaseWorld({ url: databaseUrl(), ...opts });
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -88,7 +90,7 @@ describe("promise → event → chase → reply", () => {
     clock.advance(3_600_000);
     await ledger.recordSent(accountId, { threadId: "t1", messageId: "m2", internetMessageId: null, subject: "S", to: [{ name: null, address: "hiring@example.org" }], cc: [], sentAt: clock.now }, nothing, "sync");
     await ledger.recordReceived(accountId, { threadId: "t1", messageId: "r1", from: ana, subject: "S", receivedAt: clock.now });
-    const rows = await world.opened.db.select().from(schema.commitments);
+    const rows = await world.opened.db.select().from(schema.commitments).where(eq(schema.commitments.accountId, accountId));
     expect(rows.map((r) => r.status)).toEqual(["open"]);
     expect(rows[0]!.chaseCount).toBe(1);
   });
@@ -167,7 +169,7 @@ describe("a flaky provider and a crash mid-sweep", () => {
       });
       // A fresh process on the same database file, after the lease ran out.
       clock.advance(3 * 60_000);
-      const reopened = await openDatabase(`file:${join(world.dir, "kept.db")}`, { migrate: false });
+      const reopened = await openDatabase(world.url, { migrate: false });
       const restarted = new Ledger({ ...ledger.deps, db: reopened.db });
       await restarted.sweep();
       reopened.close();
@@ -179,8 +181,8 @@ describe("a flaky provider and a crash mid-sweep", () => {
       await ledger.sweep();
     }
     const db = world.opened.db;
-    const reminders = await db.select().from(schema.reminders);
-    const outbox = await db.select().from(schema.outbox);
+    const reminders = await db.select().from(schema.reminders).where(eq(schema.reminders.accountId, accountId));
+    const outbox = await db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
     expect(outbox.filter((o) => o.state === "pending" || o.state === "failed")).toEqual([]);
     // Exactly one provider event per reminder that should exist, none for the others.
     const live = reminders.filter((r) => r.state === "created");
@@ -189,7 +191,7 @@ describe("a flaky provider and a crash mid-sweep", () => {
     expect(new Set(events.map((e) => e.key)).size).toBe(events.length);
     expect(new Set(live.map((r) => r.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
     // Kept promises have no future events; open ones have exactly one.
-    const commitments = await db.select().from(schema.commitments);
+    const commitments = await db.select().from(schema.commitments).where(eq(schema.commitments.accountId, accountId));
     for (const c of commitments) {
       const future = events.filter((e) => e.key.startsWith(`kept:${c.id}.`) && e.start > clock.now);
       expect(future.length, `${c.status} ${c.id}`).toBe(c.status === "open" ? 1 : 0);
@@ -198,3 +200,4 @@ describe("a flaky provider and a crash mid-sweep", () => {
     expect(totalCrashes).toBeGreaterThanOrEqual(5);
   });
 });
+}

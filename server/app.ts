@@ -1,0 +1,440 @@
+// createApp(deps): the one Hono app both entries serve. It reads no environment
+// and opens nothing; the entries hand in the database, clock, providers and auth.
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { describeRoute, openAPIRouteHandler, validator } from "hono-openapi";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { KeptError } from "../core/errors";
+import { detect } from "../core/detect/index";
+import { DEFAULT_TEMPLATES, validateTemplateBody } from "../core/templates";
+import { snoozeUntil } from "../core/policy";
+import { isLocalDate, localDateOf } from "../core/time";
+import { normaliseAddress, type WorkSettings } from "../core/model";
+import { accountFor, updateSettings, type Identity } from "./accounts";
+import type { Authenticator } from "./auth";
+import { schema, type Db } from "./db";
+import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
+import { getCommitment, history, listCommitments, settingsOf, type AccountRow } from "./store";
+import { summarise } from "./summary";
+import { mountFeed, newFeedToken } from "./feed";
+
+export interface AppDeps extends Omit<LedgerDeps, "db"> {
+  db: Db;
+  auth: Authenticator;
+  /** Extra routes mounted by the entry (the dashboard and feed, for example). */
+  mount?: (app: Hono<KeptEnv>) => void;
+  version?: string;
+  /** Settings for the local account when it is first made (the machine's zone and locale). */
+  localDefaults?: Partial<WorkSettings>;
+}
+
+export type KeptEnv = { Variables: { account: AccountRow; identity: Identity } };
+
+const MAX_BODY = 2 * 1024 * 1024;
+
+const zCounterpart = z.object({ name: z.string().max(200).nullable().default(null), address: z.string().email().max(320) });
+const zId = z.object({ id: z.string().min(1).max(100) });
+
+function check<T extends z.ZodType>(target: "json" | "query" | "param", schema: T) {
+  return validator(target, schema, (result) => {
+    if (!result.success) {
+      const issues = (result.error as ReadonlyArray<{ path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message: string }>).map((i) => {
+        const path = (i.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p))).join(".");
+        return path ? `${path}: ${i.message}` : i.message;
+      });
+      throw new KeptError("bad_request", `The request's ${target === "json" ? "body" : target} is not valid: ${issues.join("; ")}.`, { issues });
+    }
+  });
+}
+
+export function createApp(deps: AppDeps) {
+  const ledger = new Ledger(deps);
+  const db = deps.db;
+  const app = new Hono<KeptEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof KeptError) return c.json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, err.status as 400);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : "bad_request";
+      const message = status === 413 ? "The request is too large; send at most 2 MB." : err.message || "The request could not be read.";
+      return c.json({ error: { code, message, details: null } }, status);
+    }
+    console.error("unhandled error", err);
+    return c.json({ error: { code: "internal", message: "Something went wrong on Kept's side; nothing was changed. Try again.", details: null } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json for the API.`, details: null } }, 404));
+
+  app.get("/health", async (c) => {
+    await db.run(sql`select 1`);
+    const [{ pending }] = await db.select({ pending: sql<number>`count(*)` }).from(schema.outbox).where(eq(schema.outbox.state, "pending"));
+    return c.json({ ok: true, version: deps.version ?? "dev", outboxPending: Number(pending) });
+  });
+
+  const api = new Hono<KeptEnv>();
+
+  api.use("*", async (c, next) => {
+    const len = Number(c.req.header("content-length") ?? 0);
+    if (len > MAX_BODY) throw new KeptError("payload_too_large", "The request is too large; send at most 2 MB.");
+    const identity = await deps.auth.identify(c.req.header("authorization"), c.req.header("host"));
+    const account = await accountFor(db, identity, deps.newId, identity.provider === "local" ? deps.localDefaults : {});
+    c.set("identity", identity);
+    c.set("account", account);
+    await next();
+  });
+
+  // ── Account ──
+  api.get("/me", describeRoute({ summary: "The signed-in account and its settings" }), (c) => {
+    const a = c.get("account");
+    return c.json({ id: a.id, provider: a.provider, email: a.email, addresses: a.addresses, settings: settingsOf(a) });
+  });
+
+  api.patch(
+    "/settings",
+    describeRoute({ summary: "Change working hours, time zone, locale and reminder settings" }),
+    check(
+      "json",
+      z
+        .object({
+          timeZone: z.string().max(64),
+          locale: z.string().max(35),
+          workDays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+          dayStart: z.string().max(5),
+          dayEnd: z.string().max(5),
+          defaultDelayWorkingDays: z.number().int().min(1).max(20),
+          escalationWorkingDays: z.array(z.number().int().min(1).max(20)).min(1).max(10),
+          eventMinutes: z.number().int().min(5).max(120),
+          checkInDays: z.number().int().min(1).max(730),
+          displayName: z.string().max(200).nullable(),
+          addresses: z.array(z.string().email()).max(50),
+        })
+        .partial()
+        .strict(),
+    ),
+    async (c) => {
+      const a = await updateSettings(db, c.get("account").id, c.req.valid("json"));
+      return c.json({ settings: settingsOf(a), addresses: a.addresses });
+    },
+  );
+
+  // ── Commitments ──
+  const zStatus = z.enum(["open", "snoozed", "kept", "dismissed"]);
+  api.get(
+    "/commitments",
+    describeRoute({ summary: "List promises: by thread, counterpart, status, or overdue" }),
+    check(
+      "query",
+      z.object({
+        threadId: z.string().max(500).optional(),
+        counterpart: z.string().max(320).optional(),
+        status: z
+          .string()
+          .optional()
+          .transform((v) => (v ? v.split(",") : undefined))
+          .pipe(z.array(zStatus).optional()),
+        overdue: z.enum(["true", "false"]).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().max(200).optional(),
+      }),
+    ),
+    async (c) => {
+      const q = c.req.valid("query");
+      const account = c.get("account");
+      const s = settingsOf(account);
+      const today = localDateOf(deps.clock(), s.timeZone);
+      let before: { sentAt: number; id: string } | undefined;
+      if (q.cursor) {
+        const [at, id] = q.cursor.split("~");
+        if (!at || !id || !/^\d+$/.test(at)) throw new KeptError("bad_request", "The cursor is not one Kept gave out; start again without it.");
+        before = { sentAt: Number(at), id };
+      }
+      const items = await listCommitments(db, account.id, {
+        threadId: q.threadId,
+        counterpart: q.counterpart,
+        status: q.overdue === "true" ? (q.status ?? ["open", "snoozed"]) : q.status,
+        overdueOn: q.overdue === "true" ? today : undefined,
+        limit: q.limit + 1,
+        before,
+      });
+      const page = items.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return c.json({
+        items: page.map((x) => view(x, today)),
+        nextCursor: items.length > q.limit && last ? `${last.sentAt}~${last.id}` : null,
+      });
+    },
+  );
+
+  api.get("/commitments/:id", describeRoute({ summary: "One promise with its history and calendar events" }), check("param", zId), async (c) => {
+    const account = c.get("account");
+    const item = await getCommitment(db, account.id, c.req.valid("param").id);
+    if (!item) throw new KeptError("not_found", "No such promise on your account. It may have been removed; reload the list.");
+    const events = await db
+      .select({ id: schema.reminders.id, startsAt: schema.reminders.startsAt, state: schema.reminders.state, title: schema.reminders.title })
+      .from(schema.reminders)
+      .where(eq(schema.reminders.commitmentId, item.id))
+      .orderBy(asc(schema.reminders.startsAt));
+    const today = localDateOf(deps.clock(), settingsOf(account).timeZone);
+    return c.json({ ...view(item, today), history: await history(db, item.id), events });
+  });
+
+  api.post("/commitments/:id/keep", describeRoute({ summary: "Mark a promise kept" }), check("param", zId), async (c) => {
+    return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "keep" }));
+  });
+  api.post("/commitments/:id/reopen", describeRoute({ summary: "Reopen a kept or dismissed promise" }), check("param", zId), async (c) => {
+    return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "reopen" }));
+  });
+  api.post(
+    "/commitments/:id/dismiss",
+    describeRoute({ summary: "Not a promise, or no longer needed" }),
+    check("param", zId),
+    check("json", z.object({ reason: z.enum(["not-a-promise", "no-longer-needed"]).default("not-a-promise") })),
+    async (c) => c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "dismiss", reason: c.req.valid("json").reason })),
+  );
+  api.post(
+    "/commitments/:id/snooze",
+    describeRoute({ summary: "Snooze until a time or a preset" }),
+    check("param", zId),
+    check(
+      "json",
+      z.union([
+        z.object({ until: z.iso.datetime({ offset: true }) }),
+        z.object({ preset: z.enum(["later-today", "tomorrow", "in-3-days", "next-week"]) }),
+      ]),
+    ),
+    async (c) => {
+      const body = c.req.valid("json");
+      const s = settingsOf(c.get("account"));
+      const until = "until" in body ? Date.parse(body.until) : snoozeUntil(deps.clock(), body.preset, s);
+      return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "snooze", until }));
+    },
+  );
+  api.post(
+    "/commitments/:id/renew",
+    describeRoute({ summary: "Send a 'no news yet' update from a template: keeps this promise and opens a new one" }),
+    check("param", zId),
+    check(
+      "json",
+      z.object({
+        templateId: z.string().min(1).max(100).default("general-no-news"),
+        nextUpdateDate: z.string().refine(isLocalDate, "must be a date as YYYY-MM-DD"),
+        body: z.string().max(10_000).optional(),
+      }),
+    ),
+    async (c) => {
+      const input = c.req.valid("json");
+      if (input.body !== undefined) validateTemplateBody(input.body);
+      return c.json(await ledger.renewWithUpdate(c.get("account").id, c.req.valid("param").id, input));
+    },
+  );
+
+  // ── The side panel: everything owed to one person ──
+  api.get(
+    "/panel",
+    describeRoute({ summary: "What the user owes this person: on this thread and others, plus check-ins" }),
+    check("query", z.object({ counterpart: z.string().max(320), threadId: z.string().max(500).optional() })),
+    async (c) => {
+      const account = c.get("account");
+      const q = c.req.valid("query");
+      const address = normaliseAddress(q.counterpart);
+      const today = localDateOf(deps.clock(), settingsOf(account).timeZone);
+      const items = await listCommitments(db, account.id, { counterpart: address, limit: 100 });
+      const checkIns = await db
+        .select()
+        .from(schema.checkIns)
+        .where(and(eq(schema.checkIns.accountId, account.id), eq(schema.checkIns.counterpartAddress, address), eq(schema.checkIns.status, "scheduled")))
+        .orderBy(asc(schema.checkIns.dueAt));
+      const active = items.filter((x) => x.status === "open" || x.status === "snoozed");
+      return c.json({
+        counterpart: address,
+        thisThread: active.filter((x) => x.threadId === q.threadId).map((x) => view(x, today)),
+        otherThreads: active.filter((x) => x.threadId !== q.threadId).map((x) => view(x, today)),
+        recentlyClosed: items.filter((x) => x.status === "kept" || x.status === "dismissed").slice(0, 5).map((x) => view(x, today)),
+        checkIns,
+        templates: await templatesFor(db, account.id),
+      });
+    },
+  );
+
+  // ── Messages in (send-time check, and any client that sees sent mail) ──
+  const zMessageBody = z.object({
+    threadId: z.string().min(1).max(500),
+    messageId: z.string().min(1).max(500),
+    internetMessageId: z.string().max(998).nullable().default(null),
+    subject: z.string().max(998).default(""),
+    to: z.array(zCounterpart).max(500).default([]),
+    cc: z.array(zCounterpart).max(500).default([]),
+    sentAt: z.iso.datetime({ offset: true }),
+    text: z.string().max(MAX_BODY).optional(),
+    html: z.string().max(MAX_BODY).optional(),
+  });
+  api.post(
+    "/messages/sent",
+    describeRoute({ summary: "A message the user sent: keeps what it answers, records the promises in it. The body is read, never stored." }),
+    check("json", zMessageBody),
+    async (c) => {
+      const m = c.req.valid("json");
+      if (m.text === undefined && m.html === undefined) throw new KeptError("bad_request", "Send the message body as text or html so Kept can look for promises in it.");
+      const account = c.get("account");
+      const s = settingsOf(account);
+      const sentAt = Date.parse(m.sentAt);
+      const found = detect({ text: m.text, html: m.html, sentAt, timeZone: s.timeZone, locale: s.locale, subject: m.subject });
+      const summary: DetectionSummary = {
+        commitments: found.commitments.map((x) => ({ sentence: x.sentence, trigger: x.trigger, kind: x.kind, dueDate: x.dueDate })),
+        badNews: found.badNews ? { sentence: found.badNews.sentence } : null,
+        autoReply: found.autoReply,
+      };
+      const r = await ledger.recordSent(account.id, { ...m, sentAt }, summary, "send-time");
+      return c.json(r, r.created.length > 0 ? 201 : 200);
+    },
+  );
+  api.post(
+    "/messages/received",
+    describeRoute({ summary: "A message from someone else on a thread: chases what the user owes them" }),
+    check(
+      "json",
+      z.object({
+        threadId: z.string().min(1).max(500),
+        messageId: z.string().min(1).max(500),
+        from: zCounterpart,
+        subject: z.string().max(998).default(""),
+        receivedAt: z.iso.datetime({ offset: true }),
+      }),
+    ),
+    async (c) => {
+      const m = c.req.valid("json");
+      return c.json(await ledger.recordReceived(c.get("account").id, { ...m, receivedAt: Date.parse(m.receivedAt) }));
+    },
+  );
+  api.post(
+    "/detect",
+    describeRoute({ summary: "Preview what Kept finds in a draft; nothing is stored" }),
+    check("json", z.object({ text: z.string().max(MAX_BODY).optional(), html: z.string().max(MAX_BODY).optional(), sentAt: z.iso.datetime({ offset: true }).optional() })),
+    async (c) => {
+      const m = c.req.valid("json");
+      const s = settingsOf(c.get("account"));
+      const found = detect({ text: m.text, html: m.html, sentAt: m.sentAt ? Date.parse(m.sentAt) : deps.clock(), timeZone: s.timeZone, locale: s.locale });
+      return c.json({ commitments: found.commitments, badNews: found.badNews, autoReply: found.autoReply });
+    },
+  );
+
+  // ── Check-ins ──
+  api.get("/check-ins", describeRoute({ summary: "Scheduled check-ins" }), async (c) => {
+    const rows = await db
+      .select()
+      .from(schema.checkIns)
+      .where(and(eq(schema.checkIns.accountId, c.get("account").id), eq(schema.checkIns.status, "scheduled")))
+      .orderBy(asc(schema.checkIns.dueAt))
+      .limit(500);
+    return c.json({ items: rows });
+  });
+  api.post(
+    "/check-ins",
+    describeRoute({ summary: "Schedule a check-in with a contact N days out (default 90)" }),
+    check(
+      "json",
+      z.object({
+        counterpart: zCounterpart,
+        subject: z.string().max(300).default("Checking in"),
+        days: z.number().int().min(1).max(730).optional(),
+        note: z.string().max(500).optional(),
+        commitmentId: z.string().max(100).optional(),
+      }),
+    ),
+    async (c) => {
+      const id = await ledger.scheduleCheckIn(c.get("account").id, c.req.valid("json"));
+      const [row] = await db.select().from(schema.checkIns).where(eq(schema.checkIns.id, id));
+      return c.json(row, 201);
+    },
+  );
+  api.delete("/check-ins/:id", describeRoute({ summary: "Cancel a check-in" }), check("param", zId), async (c) => {
+    await ledger.cancelCheckIn(c.get("account").id, c.req.valid("param").id);
+    return c.json({ ok: true });
+  });
+
+  // ── Templates ──
+  api.get("/templates", describeRoute({ summary: "Update templates: the defaults and the user's own" }), async (c) => c.json({ items: await templatesFor(db, c.get("account").id) }));
+  api.put(
+    "/templates/:id",
+    describeRoute({ summary: "Create or edit a template; a default's id edits the user's copy of it" }),
+    check("param", zId),
+    check("json", z.object({ name: z.string().min(1).max(100), tone: z.enum(["recruiter", "general", "backlog"]).default("general"), body: z.string().max(10_000) })),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const t = c.req.valid("json");
+      validateTemplateBody(t.body);
+      const accountId = c.get("account").id;
+      await db
+        .insert(schema.templates)
+        .values({ name: t.name, tone: t.tone, body: t.body, id, accountId, updatedAt: deps.clock() })
+        .onConflictDoUpdate({ target: schema.templates.id, set: { name: t.name, tone: t.tone, body: t.body, updatedAt: deps.clock() }, where: eq(schema.templates.accountId, accountId) });
+      const [row] = await db.select().from(schema.templates).where(and(eq(schema.templates.id, id), eq(schema.templates.accountId, accountId)));
+      if (!row) throw new KeptError("conflict", "That template id is taken; choose another id.");
+      return c.json(row);
+    },
+  );
+  api.delete("/templates/:id", describeRoute({ summary: "Delete the user's template (a default goes back to Kept's text)" }), check("param", zId), async (c) => {
+    const gone = await db
+      .delete(schema.templates)
+      .where(and(eq(schema.templates.id, c.req.valid("param").id), eq(schema.templates.accountId, c.get("account").id)))
+      .returning({ id: schema.templates.id });
+    if (gone.length === 0) throw new KeptError("not_found", "You have no template with that id.");
+    return c.json({ ok: true });
+  });
+
+  // ── The calendar feed ──
+  api.get("/feed", describeRoute({ summary: "The secret address of your follow-up calendar feed (made on first use)" }), async (c) => {
+    const account = c.get("account");
+    let token = account.feedToken;
+    if (!token) {
+      token = newFeedToken();
+      await db.update(schema.accounts).set({ feedToken: token }).where(and(eq(schema.accounts.id, account.id), sql`${schema.accounts.feedToken} is null`));
+      token = (await db.select({ t: schema.accounts.feedToken }).from(schema.accounts).where(eq(schema.accounts.id, account.id)))[0]!.t!;
+    }
+    return c.json({ url: `${deps.publicUrl}/feed/${token}.ics` });
+  });
+  api.post("/feed/rotate", describeRoute({ summary: "Turn off the old feed address and make a new one" }), async (c) => {
+    const token = newFeedToken();
+    await db.update(schema.accounts).set({ feedToken: token }).where(eq(schema.accounts.id, c.get("account").id));
+    return c.json({ url: `${deps.publicUrl}/feed/${token}.ics` });
+  });
+
+  // ── Figures ──
+  api.get("/summary", describeRoute({ summary: "Open, overdue, kept on time, median time to get back, weekly made vs kept, waiting times" }), async (c) => {
+    const account = c.get("account");
+    return c.json(await summarise(db, account, deps.clock()));
+  });
+
+  mountFeed(app, deps);
+  deps.mount?.(app);
+  app.route("/api", api);
+
+  app.get(
+    "/openapi.json",
+    openAPIRouteHandler(app, {
+      documentation: {
+        info: { title: "Kept API", version: deps.version ?? "dev", description: "The promises in your sent mail, kept on your calendar." },
+        components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+        security: [{ bearer: [] }],
+      },
+    }),
+  );
+
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;
+
+export function view(c: import("../core/model").Commitment, today: string) {
+  return { ...c, overdue: (c.status === "open" || c.status === "snoozed") && c.dueDate < today, chased: c.chaseCount > 0 };
+}
+
+async function templatesFor(db: Db, accountId: string) {
+  const own = await db.select().from(schema.templates).where(eq(schema.templates.accountId, accountId)).orderBy(asc(schema.templates.name));
+  const ownIds = new Set(own.map((t) => t.id));
+  return [
+    ...DEFAULT_TEMPLATES.filter((t) => !ownIds.has(t.id)).map((t) => ({ ...t, builtIn: true })),
+    ...own.map((t) => ({ id: t.id, name: t.name, tone: t.tone, body: t.body, builtIn: false })),
+  ];
+}

@@ -1,0 +1,61 @@
+// The Cloudflare Workers entry: libSQL over HTTP (Turso or any sqld), the same
+// app, and the sweep on a cron trigger. Migrations are applied before deploy
+// (`DATABASE_URL=... npx drizzle-kit migrate`), not at request time.
+import { createClient } from "@libsql/client/web";
+import { drizzle } from "drizzle-orm/libsql/web";
+import * as schema from "../db/schema";
+import { createApp } from "./app";
+import { Authenticator } from "./auth";
+import { authConfig, ConfigError, loadConfig } from "./config";
+import type { Db } from "./db";
+import { Ledger } from "./ledger";
+import { feedCalendar } from "./providers/feed";
+import { mountWeb } from "./web";
+
+interface Env {
+  [key: string]: unknown;
+}
+
+interface Ctx {
+  waitUntil(p: Promise<unknown>): void;
+}
+
+type Built = { app: ReturnType<typeof createApp>; ledger: Ledger };
+let cached: { env: Env; built: Built } | null = null;
+
+function build(env: Env): Built {
+  if (cached && cached.env === env) return cached.built;
+  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  if (!strings.DATABASE_URL || strings.DATABASE_URL.startsWith("file:"))
+    throw new ConfigError("Kept can't start; fix these settings:\n  DATABASE_URL: on Workers it must be a libSQL server address (libsql://… or https://…), with DATABASE_AUTH_TOKEN as a secret");
+  const config = loadConfig({ ...strings, HOST: strings.HOST ?? "127.0.0.1" });
+  const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  const deps = {
+    db,
+    clock: Date.now,
+    newId: () => crypto.randomUUID(),
+    calendar: feedCalendar(),
+    mail: null,
+    publicUrl: config.PUBLIC_URL ?? "http://127.0.0.1:8787",
+    auth: new Authenticator(authConfig(config)),
+    localDefaults: { timeZone: config.KEPT_TIME_ZONE ?? "UTC", locale: config.KEPT_LOCALE ?? "en-GB" },
+  };
+  const built = { app: createApp({ ...deps, mount: (a) => mountWeb(a, deps) }), ledger: new Ledger(deps) };
+  cached = { env, built };
+  return built;
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: Ctx): Promise<Response> {
+    try {
+      return await build(env).app.fetch(request, env, ctx as never);
+    } catch (e) {
+      if (e instanceof ConfigError) return new Response(e.message, { status: 500, headers: { "content-type": "text/plain" } });
+      throw e;
+    }
+  },
+  async scheduled(_event: unknown, env: Env, ctx: Ctx): Promise<void> {
+    ctx.waitUntil(build(env).ledger.sweep());
+  },
+};
