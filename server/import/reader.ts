@@ -274,16 +274,34 @@ export function finishMboxBody(buf: Buffer): Buffer {
 
 /** Re-reads one message by its position (for a second pass that needs bodies again). */
 export async function readMailAt(ref: { source: string; offset: number | null; rawLength: number }): Promise<Buffer> {
-  if (ref.offset === null) return await readFile(ref.source);
-  const fh = await open(ref.source, "r");
+  const r = new MailRereader();
   try {
+    return await r.read(ref);
+  } finally {
+    await r.close();
+  }
+}
+
+/** Re-reads messages by position, keeping the last mbox open between reads. */
+export class MailRereader {
+  private handle: { path: string; fh: import("node:fs/promises").FileHandle } | null = null;
+
+  async read(ref: { source: string; offset: number | null; rawLength: number }): Promise<Buffer> {
+    if (ref.offset === null) return await readFile(ref.source);
+    if (this.handle?.path !== ref.source) {
+      await this.close();
+      this.handle = { path: ref.source, fh: await open(ref.source, "r") };
+    }
     const buf = Buffer.alloc(ref.rawLength);
-    const { bytesRead } = await fh.read(buf, 0, ref.rawLength, ref.offset);
+    const { bytesRead } = await this.handle.fh.read(buf, 0, ref.rawLength, ref.offset);
     const data = buf.subarray(0, bytesRead);
-    // Skip the postmark line when there is one.
     const body = data.toString("latin1", 0, 5) === "From " ? data.subarray(data.indexOf(0x0a) + 1) : data;
     return finishMboxBody(body);
-  } finally {
-    await fh.close();
+  }
+
+  async close(): Promise<void> {
+    const h = this.handle;
+    this.handle = null;
+    if (h) await h.fh.close();
   }
 }
