@@ -1,0 +1,107 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ReceivedMessage, SentMessage } from "../../core/model";
+import { scanMailbox, type ScanError, type ScanSink } from "./scan";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "kept-scan-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Call = { kind: "sent"; msg: SentMessage; text: string | null } | { kind: "received"; msg: ReceivedMessage };
+function recorder(): ScanSink & { calls: Call[] } {
+  const calls: Call[] = [];
+  return {
+    calls,
+    async sent(msg, body) {
+      calls.push({ kind: "sent", msg, text: body.text });
+    },
+    async received(msg) {
+      calls.push({ kind: "received", msg });
+    },
+  };
+}
+
+const mail = (h: Record<string, string>, body = "hello") =>
+  Object.entries(h)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n") + `\n\n${body}\n`;
+
+describe("scanMailbox", () => {
+  it("infers the user from a Maildir Sent folder, replays oldest first, and counts a copy in two folders once", async () => {
+    for (const d of ["cur", "new", ".Sent/cur", ".Sent/new"]) await mkdir(join(dir, d), { recursive: true });
+    const sent = mail({ From: "Sam <sam@example.com>", To: "Ann <ann@example.org>", Subject: "Role", Date: "Tue, 6 Oct 2026 10:00:00 +0000", "Message-ID": "<s1@example.com>" }, "I'll get back to you by Friday.");
+    await writeFile(join(dir, ".Sent/cur/1:2,S"), sent);
+    await writeFile(join(dir, "cur/0:2,S"), sent); // cc'd to self: the same message in the inbox
+    await writeFile(
+      join(dir, "new/2"),
+      mail({ From: "Ann <ann@example.org>", To: "sam@example.com", Subject: "Re: Role", Date: "Mon, 5 Oct 2026 09:00:00 +0000", "Message-ID": "<a0@example.org>" }),
+    );
+    await writeFile(
+      join(dir, "new/3"),
+      mail({ From: "Ann <ann@example.org>", To: "sam@example.com", Subject: "Re: Role", Date: "Wed, 7 Oct 2026 09:00:00 +0000", "Message-ID": "<a1@example.org>", "In-Reply-To": "<s1@example.com>" }),
+    );
+    const sink = recorder();
+    const report = await scanMailbox(dir, sink, {});
+    expect(report.me).toMatchObject({ addresses: ["sam@example.com"], method: "sent-folder" });
+    expect(report).toMatchObject({ messages: 4, duplicates: 1, sent: 1, received: 2, errors: 0 });
+    expect(sink.calls.map((c) => c.msg.messageId)).toEqual(["a0@example.org", "s1@example.com", "a1@example.org"]);
+    const s = sink.calls[1];
+    expect(s).toMatchObject({
+      kind: "sent",
+      msg: { threadId: "s1@example.com", internetMessageId: "s1@example.com", to: [{ name: "Ann", address: "ann@example.org" }], cc: [], sentAt: Date.UTC(2026, 9, 6, 10) },
+    });
+    expect((s as { text: string }).text).toContain("I'll get back to you by Friday.");
+    expect(sink.calls[2].msg.threadId).toBe("s1@example.com");
+  });
+
+  it("uses --me, skips mail only to the user, auto-replies and list mail, and reports corrupt messages with their position", async () => {
+    const file = join(dir, "x.mbox");
+    const msgs = [
+      mail({ From: "sam@example.com", To: "Sam <SAM@example.com>", Subject: "note", Date: "Tue, 6 Oct 2026 10:00:00 +0000", "Message-ID": "<n1@x>" }),
+      "\u0001\u0002 garbage\nnot a header\n\nbody\n",
+      mail({ From: "ann@example.org", To: "sam@example.com", Subject: "Automatic reply: x", Date: "Tue, 6 Oct 2026 10:01:00 +0000", "Auto-Submitted": "auto-replied" }),
+      mail({ From: "news@example.net", To: "sam@example.com", Subject: "News", Date: "Tue, 6 Oct 2026 10:02:00 +0000", "List-Id": "<n.example.net>" }),
+      mail({ From: "sam@example.com", To: "ann@example.org, sam@example.com", Cc: "ann@example.org, bob@example.net", Subject: "x", Date: "Tue, 6 Oct 2026 11:00:00 +0000" }),
+    ];
+    const entries = msgs.map((m, i) => `From x@example.com Tue Oct  6 10:0${i}:00 2026\n${m}\n`);
+    await writeFile(file, entries.join(""));
+    const errors: ScanError[] = [];
+    const sink = recorder();
+    const report = await scanMailbox(file, sink, { me: ["Sam@Example.com"], onError: (e) => errors.push(e) });
+    expect(errors).toEqual([{ source: file, index: 1, offset: entries[0].length, message: "it does not start with a header line" }]);
+    expect(report.skipped).toEqual({ autoReply: 1, listMail: 1, onlyToSelf: 1, noSender: 0 });
+    expect(sink.calls).toHaveLength(1);
+    expect(sink.calls[0]).toMatchObject({
+      kind: "sent",
+      msg: { to: [{ address: "ann@example.org" }], cc: [{ address: "bob@example.net" }], internetMessageId: null },
+    });
+  });
+
+  it("gives the same ids and thread ids on every run, synthetic ones included", async () => {
+    const file = join(dir, "y.mbox");
+    await writeFile(
+      file,
+      `From a Tue Oct  6 10:00:00 2026\n${mail({ From: "sam@example.com", To: "ann@example.org", Subject: "hi", Date: "Tue, 6 Oct 2026 10:00:00 +0000" })}\n`,
+    );
+    const a = recorder();
+    const b = recorder();
+    await scanMailbox(file, a, { me: ["sam@example.com"] });
+    await scanMailbox(file, b, { me: ["sam@example.com"] });
+    expect(a.calls[0].msg.messageId).toMatch(/^sha256:/);
+    expect(b.calls.map((c) => [c.msg.messageId, c.msg.threadId])).toEqual(a.calls.map((c) => [c.msg.messageId, c.msg.threadId]));
+  });
+
+  it("reports progress for both phases and ends at the total", async () => {
+    const file = join(dir, "z.mbox");
+    await writeFile(file, `From a Tue Oct  6 10:00:00 2026\n${mail({ From: "a@example.org", To: "b@example.org", Subject: "x", Date: "Tue, 6 Oct 2026 10:00:00 +0000" })}\n`);
+    const seen: string[] = [];
+    const r = await scanMailbox(file, recorder(), { onProgress: (p) => seen.push(`${p.phase}:${p.messages}:${p.bytes}/${p.totalBytes}`) });
+    expect(seen).toEqual([`read:1:${r.totalBytes}/${r.totalBytes}`, `replay:1:${r.totalBytes}/${r.totalBytes}`]);
+  });
+});
