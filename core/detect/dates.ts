@@ -58,7 +58,7 @@ interface Rule { re: RegExp; resolve: Resolve; clock?: boolean }
 
 const B = "(?<![^ ])"; // token start
 const E = "(?![^ ])"; // token end
-const rule = (src: string, resolve: Resolve, clock = false): Rule => ({ re: new RegExp(B + src + E, "g"), resolve, clock });
+const rule = (src: string, resolve: Resolve, clock = false): Rule => ({ re: new RegExp(`${B}(?:${src})${E}`, "g"), resolve, clock });
 
 function nextWeekday(send: LocalDate, wd: number): LocalDate {
   const k = (wd - weekdayOf(send) + 7) % 7;

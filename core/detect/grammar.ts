@@ -1,0 +1,355 @@
+// The promise grammar over one tokenised sentence: a first-person frame (or an
+// implied "I", or the sender as object), a commitment marker, a short gap, then
+// a communication or delivery verb phrase aimed at the recipient; with vetoes
+// for questions, counterfactuals, habits, third parties and negation.
+
+import type { Tokenized } from "./tokens";
+
+export type CommitmentKind = "explicit" | "conditional" | "implicit";
+
+export interface PromiseHit {
+  /** Token range (inclusive) of the words that make it a promise. */
+  from: number;
+  to: number;
+  /** Tokens in which its due date is looked for, after the verb phrase. */
+  scopeFrom: number;
+  scopeTo: number;
+  /** First token of the frame (subject or marker). */
+  frameFrom: number;
+  kind: CommitmentKind;
+  confidence: number;
+  /** Negated ability ("won't be able to … until Monday"): only a bound date makes it a promise. */
+  negated: boolean;
+}
+
+const B = "(?<![^ ])";
+const E = "(?![^ ])";
+const W = "[^ ,.;:?!()\"]+"; // one word token
+
+// --- frames ---------------------------------------------------------------
+const NEG_MODALS = "will not|can not|shall not|could not|am not able to|are not able to|am unable to|are unable to|do not expect to|am not going to|are not going to|will be unable to";
+const HEDGED_MODALS = new Set(["should", "hope to", "aim to", "expect to", "am hoping to", "are hoping to", "am aiming to", "are aiming to", "intend to", "plan to", "am planning to", "are planning to"]);
+const MODALS = `${NEG_MODALS}|will|shall|should|must|am going to|are going to|plan to|intend to|aim to|promise to|hope to|expect to|am hoping to|are hoping to|am planning to|are planning to|am aiming to|are aiming to|endeavour to|endeavor to|am about to`;
+const ADVERBS = "also|then|just|definitely|certainly|surely|probably|hopefully|still|really|now|actually|absolutely|both|all|personally|gladly|happily|only|of course|immediately|quickly|soon|shortly|then";
+const FRAME = new RegExp(`${B}(i|we)((?: (?:${ADVERBS}))*) (${MODALS})${E}`, "g");
+const SUBJECTLESS = new RegExp(`${B}will${E}`, "g");
+const LET_ME = new RegExp(`${B}let me${E}`, "g");
+
+// --- the verb phrase ------------------------------------------------------
+const YOU = "(?:you|everyone|you all|you both|all of you|y'all|the team|the group)";
+const ITEM = "(?:update|answer|call|ring|bell|shout|buzz|heads up|heads-up|feedback|response|confirmation|details|tinkle|decision|steer|yes or no|quick call|quick update|full update|final answer|proper answer)";
+const DELIVERABLE = "(?:news|update|updates|answer|answers|decision|feedback|response|confirmation|results?|outcome|clarity|details|information|info|verdict|offer|numbers|figures|proposal|quote|draft|contract|dates|times|slots)";
+const COMM_SOURCES = [
+  `(?:get|getting|come|coming|be) back (?:in touch )?(?:to ${YOU}${E}|with (?!them|him|her)|on (?:this|that|it|the|your|those|these|both|all)${E}|about${E}|regarding${E}|re${E})`,
+  `(?:circle|circling|loop|looping|report|reporting|feed|feeding|swing|swinging|check|checking) back`,
+  `(?:revert|reverting|respond|responding|reply|replying)${E}`,
+  `let ${YOU} (?:know|have)${E}`,
+  `keep ${YOU} (?:posted|updated|informed|in the loop|abreast|up to date|up-to-date|apprised|in the picture)${E}`,
+  `(?:update|updating|contact|contacting|call|calling|ring|ringing|phone|phoning|email|emailing|message|messaging|text|texting|ping|pinging|brief|briefing|notify|inform|advise|write to|writing to|speak to|speak with|talk to|chat to|chat with|catch up with) ${YOU}${E}`,
+  `give ${YOU} (?:a |an |the |some |my |our )?(?:quick |full |final |proper |initial |firm )?${ITEM}${E}`,
+  `(?:drop|dropping|shoot|fire|ping) (?:you )?(?:a |an )?(?:quick )?(?:line|note|email|message|text|mail)${E}`,
+  `(?:be|being) (?:back )?in (?:touch|contact)${E}`,
+  `get in touch${E}`,
+  `(?:reach|reaching) out${E}`,
+  `touch(?:ing)? base${E}`,
+  `follow(?:ing)? up${E}`,
+  `(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate)${E}`,
+  `confirm(?:ing)?${E}`,
+  `(?:have|having) (?:${W} ){0,6}?(?:to|for|over to|back to|across to|through to) (?:you|the team)${E}`,
+  `(?:have|having) (?:some |any |more |further |an? |the |my |our |final |full )?(?:${W} )?${DELIVERABLE}${E}`,
+  `(?:get|getting) (?:(?:${W}|,) ){0,12}?(?:over |across |through |back |out )?to (?:you|everyone)${E}`,
+  `(?:get|getting) you (?:a|an|the|some|my|our|those|these|that|this|it|them|your|more)${E}`,
+  `(?:pick|take) (?:this|it|that|things) (?:up )?(?:further )?with you${E}`,
+  `(?:be|being) back (?:to|with) you${E}`,
+];
+const COMM = new RegExp(`(?:${COMM_SOURCES.join("|")})`, "y");
+
+const STOP_WORDS = new Set([
+  "if", "whether", "because", "unless", "until", "once", "when", "whenever", "while", "although", "though",
+  "since", "so", "that", "who", "which", "where", "they", "he", "she", "i", "we", "someone", "somebody", "or",
+]);
+const VETO_WORDS = new Set(["would", "could", "might", "may", "was", "were", "had", "always", "usually", "normally", "generally", "typically", "never", "often"]);
+const STOP_PUNCT = new Set([".", "?", "!", ";", ":", "(", ")", "\"", ","]);
+const HEDGE_WORDS = new Set(["try", "hope", "hopefully", "aim", "endeavour", "endeavor", "best", "attempt", "ideally"]);
+const DELEGATE = new Set(["ask", "tell", "remind", "chase", "get", "have", "let", "make", "need", "want"]);
+const THIRD_PARTY = new Set([
+  "them", "him", "her", "client", "clients", "team", "manager", "managers", "hr", "candidate", "candidates",
+  "colleague", "colleagues", "finance", "legal", "board", "panel", "director", "boss", "supplier", "suppliers",
+  "vendor", "agency", "recruiter", "company", "firm", "people", "partner", "partners", "cfo", "ceo", "md",
+  "customer", "customers", "office", "courier", "they", "someone", "interviewer", "interviewers", "referees",
+]);
+const POLICY = new Set(["all", "every", "each", "any"]);
+const POLICY_NOUNS = /^(?:enquiries|inquiries|emails|requests|applications|messages|tickets|queries|candidates|applicants|e-mails|calls|enquiry|inquiry|email|request|message|ticket|query)$/;
+const CONDITIONS = new Set(["if", "once", "when", "whenever", "should", "provided", "assuming", "after", "soon"]);
+const CUT_WORDS = new Set(["once", "if", "unless", "because", "whereas", "although", "though", "so"]);
+
+interface Candidate { frameFrom: number; start: number; hedged: boolean; negated: boolean; confidence: number }
+
+/** Find the promises in one sentence. */
+export function findPromises(tk: Tokenized): PromiseHit[] {
+  const { tokens, norm } = tk;
+  const n = tokens.length;
+  if (n === 0) return [];
+  // questions and offers phrased as questions are never promises
+  const last = tokens[n - 1].n;
+  if (last === "?" || (n > 1 && last === "\"" && tokens[n - 2].n === "?")) return [];
+  if (/^(?:shall|should|can|could|may|do you want me to|would you like me to|is it ok if|would it help if)(?: i| we)/.test(norm)) return [];
+  if (/^(?:as promised|following up as promised|as i said)/.test(norm)) return [];
+
+  const tokenIndex = indexer(tk);
+  const candidates: Candidate[] = [];
+
+  FRAME.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = FRAME.exec(norm)) !== null) {
+    const frameFrom = tokenIndex(m.index);
+    const modal = m[3];
+    const start = tokenIndex(m.index + m[0].length - 1) + 1;
+    const negated = NEG_MODALS.split("|").includes(modal);
+    // "I should have let you know" is a regret, not a promise
+    if ((modal === "should" || modal === "must") && start < n && tokens[start].n === "have" && start + 1 < n &&
+      !/^(?:a|an|the|some|any|more|news|my|our|an|your|it|them|something|everything|final|full)$/.test(tokens[start + 1].n)) continue;
+    candidates.push({ frameFrom, start, hedged: HEDGED_MODALS.has(modal), negated, confidence: 0.9 });
+  }
+  SUBJECTLESS.lastIndex = 0;
+  while ((m = SUBJECTLESS.exec(norm)) !== null) {
+    const at = tokenIndex(m.index);
+    if (at + 1 < n && /^(?:you|they|he|she|it|the|not|this|that|there)$/.test(tokens[at + 1].n)) continue;
+    const prev = at > 0 ? tokens[at - 1].n : null;
+    if (prev !== null && !/^(?:and|so|but|then|,|also|just)$/.test(prev)) continue;
+    if (prev !== null && prev !== "," && !sentenceSubjectIsSender(tk, at)) continue;
+    if (prev === "," && !sentenceSubjectIsSender(tk, at)) continue;
+    candidates.push({ frameFrom: at, start: at + 1, hedged: false, negated: false, confidence: 0.8 });
+  }
+  LET_ME.lastIndex = 0;
+  while ((m = LET_ME.exec(norm)) !== null) {
+    const at = tokenIndex(m.index);
+    if (at > 0 && !/^(?:,|and|so|but|then|just|please|ok|okay)$/.test(tokens[at - 1].n)) continue;
+    if (at + 2 < n && tokens[at + 2].n === "know") continue; // "let me know" is a request
+    candidates.push({ frameFrom: at, start: at + 2, hedged: false, negated: false, confidence: 0.85 });
+  }
+
+  const hits: PromiseHit[] = [];
+  const claimed = new Set<number>();
+  candidates.sort((a, b) => a.frameFrom - b.frameFrom);
+  for (const c of candidates) {
+    const hit = matchVerbPhrase(tk, c, claimed);
+    if (hit) hits.push(hit);
+  }
+  for (const h of senderAsObject(tk, tokenIndex)) {
+    if (!hits.some((x) => x.from <= h.to && h.from <= x.to)) hits.push(h);
+  }
+  hits.sort((a, b) => a.from - b.from);
+  // a promise's date scope ends where the next promise begins
+  for (let i = 0; i + 1 < hits.length; i++) {
+    hits[i].scopeTo = Math.min(hits[i].scopeTo, hits[i + 1].frameFrom - 1);
+  }
+  for (const h of hits) {
+    if (h.kind === "explicit" && hasCondition(tk, h)) {
+      h.kind = "conditional";
+      h.confidence = Math.min(h.confidence, 0.8);
+    }
+  }
+  return hits;
+}
+
+function hasCondition(tk: Tokenized, h: PromiseHit): boolean {
+  for (let i = 0; i < tk.tokens.length; i++) {
+    const t = tk.tokens[i].n;
+    if (!CONDITIONS.has(t)) continue;
+    if (t === "soon" && !(i > 1 && tk.tokens[i - 1].n === "as" && tk.tokens[i - 2].n === "as")) continue;
+    if (t === "should" && i !== 0) continue;
+    if (t === "after" && i + 1 < tk.tokens.length && /^(?:the|next|this)$/.test(tk.tokens[i + 1].n)) continue;
+    if (t === "when" && i > h.to && i + 1 < tk.tokens.length && /^(?:i|we)$/.test(tk.tokens[i + 1].n)) return true;
+    if (t !== "when") return true;
+  }
+  return false;
+}
+
+function matchVerbPhrase(tk: Tokenized, c: Candidate, claimed: Set<number>): PromiseHit | null {
+  const { tokens, norm, starts } = tk;
+  const n = tokens.length;
+  let hedged = c.hedged;
+  let delegated = false;
+  for (let p = c.start; p < n && p <= c.start + 12; p++) {
+    const t = tokens[p].n;
+    if (STOP_PUNCT.has(t)) return null;
+    if (VETO_WORDS.has(t)) return null;
+    if (p > c.start && STOP_WORDS.has(t)) return null;
+    if (t === "not" || t === "no") {
+      if (!c.negated) return null;
+    }
+    if (HEDGE_WORDS.has(t)) hedged = true;
+    COMM.lastIndex = starts[p];
+    const mm = COMM.exec(norm);
+    if (!mm) {
+      if (DELEGATE.has(t)) delegated = true;
+      continue;
+    }
+    let end = p;
+    const stop = starts[p] + mm[0].length;
+    while (end + 1 < n && starts[end + 1] < stop) end++;
+    if (claimed.has(p)) return null;
+    // "I'll ask her to get back to you" is someone else's message
+    if (delegated && p > 0 && tokens[p - 1].n === "to" && p - 1 > c.start) continue;
+    if (toThirdParty(tk, p, end)) continue;
+    if (isPolicy(tk, end)) return null;
+    claimed.add(p);
+    const scopeTo = scopeEnd(tk, end);
+    return {
+      from: c.frameFrom,
+      to: end,
+      scopeFrom: end + 1,
+      scopeTo,
+      frameFrom: c.frameFrom,
+      kind: "explicit",
+      confidence: hedged ? Math.min(c.confidence, 0.7) : c.confidence,
+      negated: c.negated,
+    };
+  }
+  return null;
+}
+
+/** "be in touch with the client", "send your CV to Priya": not a message to the recipient. */
+function toThirdParty(tk: Tokenized, from: number, to: number): boolean {
+  const { tokens } = tk;
+  const phrase = tokens.slice(from, to + 1).map((t) => t.n);
+  const verb = phrase[0];
+  // the verb phrase itself ends in a third party: "get back to them", "reach out to"
+  const lastWord = phrase[phrase.length - 1];
+  if (THIRD_PARTY.has(lastWord) && lastWord !== "team") return true;
+  const delivery = /^(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate|confirm|confirming)$/.test(verb);
+  const window = delivery ? 8 : 2;
+  for (let i = to + 1; i < tokens.length && i <= to + window; i++) {
+    const t = tokens[i].n;
+    if (STOP_PUNCT.has(t) || t === "and" || t === "so" || t === "once" || t === "if") return false;
+    if (t === "to" || t === "with") {
+      for (let j = i + 1; j < tokens.length && j <= i + 4; j++) {
+        const w = tokens[j].n;
+        if (w === "you" || w === "us" || w === "everyone" || w === "all") return false;
+        if (STOP_PUNCT.has(w)) break;
+        if (THIRD_PARTY.has(w)) return true;
+        if (tokens[j].cap && w !== "i" && j === i + 1) return true;
+        if (!/^(?:the|their|his|her|my|our|your|a|an|its|hiring|engineering|design|product|other|relevant|right)$/.test(w)) break;
+      }
+      if (!delivery) return false;
+    }
+  }
+  // "call Priya", "email the client"
+  if (!delivery && to + 1 < tokens.length && phrase.length === 1) {
+    const next = tokens[to + 1];
+    if (next.cap && next.n !== "i" && /^(?:reach|reaching|follow|following|touch|revert|respond|reply)/.test(verb) === false) return true;
+  }
+  return false;
+}
+
+/** "We aim to respond to all enquiries within 24 hours." */
+function isPolicy(tk: Tokenized, end: number): boolean {
+  const { tokens } = tk;
+  for (let i = end + 1; i < tokens.length && i <= end + 4; i++) {
+    if (POLICY.has(tokens[i].n) && i + 1 < tokens.length && POLICY_NOUNS.test(tokens[i + 1].n)) return true;
+    if (POLICY.has(tokens[i].n) && i + 2 < tokens.length && POLICY_NOUNS.test(tokens[i + 2].n)) return true;
+  }
+  return false;
+}
+
+/** Where the date of a promise may still be found: up to a new clause. */
+function scopeEnd(tk: Tokenized, end: number): number {
+  const { tokens } = tk;
+  for (let i = end + 1; i < tokens.length; i++) {
+    const t = tokens[i].n;
+    if (t === "." || t === "?" || t === "!" || t === ";") return i - 1;
+    if (CUT_WORDS.has(t) && !(t === "so" && i + 1 < tokens.length && tokens[i + 1].n === "you")) return i - 1;
+    if (t === "as" && i + 2 < tokens.length && tokens[i + 1].n === "soon" && tokens[i + 2].n === "as") return i - 1;
+    if (t === "," && i + 1 < tokens.length && /^(?:and|but|so|which|while|as|though|although|because|once|if|when|after)$/.test(tokens[i + 1].n)) return i - 1;
+  }
+  return tokens.length - 1;
+}
+
+/** For "… and will update you": is the sentence's subject the sender? */
+function sentenceSubjectIsSender(tk: Tokenized, before: number): boolean {
+  const { tokens } = tk;
+  for (let i = 0; i < before; i++) {
+    const t = tokens[i].n;
+    if (t === "i" || t === "we") return true;
+    if (/^(?:they|he|she|it|the|their|his|her|you|your|this|that|a|an|our|my|there|these|those)$/.test(t)) return false;
+    if (tokens[i].cap && i > 0) return false;
+  }
+  return false;
+}
+
+const SO_HEAR = new RegExp(`${B}you (?:will|shall)( not)?(?: ${W}){0,2}? hear (?:back )?from (?:me|us|one of us|my team|our team)${E}`, "g");
+const SO_HAVE = new RegExp(`${B}you (?:will|shall)( not)? (?:also )?(?:have|get|receive|see)${E}`, "g");
+const SO_EXPECT = new RegExp(`${B}expect(?: ${W}){0,5}? from (?:me|us)${E}`, "g");
+const SO_LEAVE = new RegExp(`${B}leave (?:it|this|that|things|this one) with (?:me|us)${E}`, "g");
+const TELEGRAPHIC = new RegExp(`^(?:(?:ok|okay|noted|sure|thanks) ,? )?(?:back to you|revert(?:ing)?(?: back)?)(?= (?:by|on|in|within|tomorrow|today|shortly|soon|asap|later|first|early|next|this|eod|cob|eow|before|after|once|when|as)${E})`);
+const TO_FOLLOW = new RegExp(`${B}(?:update|updates|more|details|full details|further details|an update|feedback|confirmation|more info|more details|more information|answer|the rest|invite|the invite|summary|notes|invoice|contract) to follow${E}`, "g");
+const SO_NOUNS = /^(?:letter|offer|contract|update|answer|decision|feedback|details|confirmation|results?|report|pack|spec|proposal|quote|copy|invite|invitation|schedule|shortlist|list|numbers|figures|draft|documents|paperwork|summary|notes|news|response|reply|information|info|dates|times|slots|agreement|nda|terms|breakdown|comments|deck|brochure|outcome|agenda|invoice|link|call|email|yours|verdict|sla|kit|certificate|certificates|paperwork|samples|parts|order|delivery)$/;
+const SO_BLOCK = /^(?:time|chance|opportunity|access|option|choice|to|plenty|enough|weekend|week|day|days|fun|questions|a chance)$/;
+
+function senderAsObject(tk: Tokenized, tokenIndex: (c: number) => number): PromiseHit[] {
+  const { tokens, norm } = tk;
+  const out: PromiseHit[] = [];
+  const push = (from: number, to: number, confidence: number, negated = false) =>
+    out.push({ from, to, scopeFrom: to + 1, scopeTo: scopeEnd(tk, to), frameFrom: from, kind: "explicit", confidence, negated });
+  const rangeOf = (m: RegExpExecArray): [number, number] => [tokenIndex(m.index), tokenIndex(m.index + m[0].length - 1)];
+  let m: RegExpExecArray | null;
+  for (const re of [SO_HEAR, SO_EXPECT, SO_LEAVE, TO_FOLLOW]) {
+    re.lastIndex = 0;
+    while ((m = re.exec(norm)) !== null) {
+      const [a, b] = rangeOf(m);
+      if (re === SO_EXPECT && a > 0 && /^(?:i|we|they|he|she|not)$/.test(tokens[a - 1].n)) continue;
+      push(a, b, re === SO_LEAVE ? 0.8 : 0.85, re === SO_HEAR && m[1] !== undefined);
+    }
+  }
+  SO_HAVE.lastIndex = 0;
+  while ((m = SO_HAVE.exec(norm)) !== null) {
+    const [a, b] = rangeOf(m);
+    let ok = false;
+    let end = b;
+    for (let i = b + 1; i < tokens.length && i <= b + 9; i++) {
+      const t = tokens[i].n;
+      if (STOP_PUNCT.has(t) || t === "and" || t === "once" || t === "if" || t === "when") break;
+      if (i === b + 1 && SO_BLOCK.test(t)) break;
+      if (t === "from") {
+        const who = i + 1 < tokens.length ? tokens[i + 1].n : "";
+        ok = who === "me" || who === "us";
+        end = i + 1;
+        break;
+      }
+      if (t === "my" || t === "our") { ok = true; end = i; }
+      if (SO_NOUNS.test(t) && i <= b + 5) { ok = true; end = i; }
+    }
+    if (ok) push(a, end, 0.8, m[1] !== undefined);
+  }
+  const tm = TELEGRAPHIC.exec(norm);
+  if (tm) {
+    const [a, b] = rangeOf(tm);
+    push(a, b, 0.75);
+  }
+  return out;
+}
+
+function indexer(tk: Tokenized): (c: number) => number {
+  const { starts } = tk;
+  return (c: number) => {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= c) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+}
+
+const PASSED_ON = /(?:^| )(?:i|we) (?:have |had )?(?:just )?(?:passed|forwarded|sent|shared|put) (?:on )?(?:your|his|her|their) (?:details|cv|profile|resume|résumé|application|information|info|portfolio|cv and|name)/;
+const MEANTIME = /(?:^| )in the meantime(?: |$)/;
+
+/**
+ * The implicit promise: "I have passed your details on … in the meantime …":
+ * the recipient now waits for news the sender owes. Looks at this sentence and the next.
+ */
+export function isImplicitPromise(norm: string, nextNorm: string | null): boolean {
+  if (!PASSED_ON.test(norm)) return false;
+  return MEANTIME.test(norm) || (nextNorm !== null && MEANTIME.test(nextNorm));
+}

@@ -1,0 +1,196 @@
+// HTML to plain text in one linear pass, without a DOM (Workers have none).
+// Drops script/style/head, skips quoted history and signature containers by
+// tracking their nesting depth, turns block elements into line breaks and
+// decodes entities.
+
+const SKIP_CONTENT = new Set(["script", "style", "head", "title", "template", "noscript", "svg", "xml", "object"]);
+const VOID = new Set(["br", "img", "hr", "meta", "input", "link", "wbr", "col", "area", "base", "embed", "param", "source", "track", "o:p"]);
+const BLOCK = new Set([
+  "div", "tr", "li", "ul", "ol", "table", "tbody", "thead", "tfoot", "section", "article", "header", "footer",
+  "address", "dd", "dt", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "center", "form", "body", "html",
+  "nav", "aside", "main", "figure", "caption", "fieldset",
+]);
+const PARAGRAPH = new Set(["p", "hr"]);
+
+/** Containers of quoted history: everything inside them is not the sender's new text. */
+const QUOTE_CLASS = /(?:^|\s)(?:gmail_quote|gmail_quote_container|yahoo_quoted|moz-cite-prefix|protonmail_quote|x_gmail_quote|gmail_signature|moz-signature|OutlookMessageHeader|AppleOriginalContents)(?:\s|$)/i;
+const SIGNATURE_ID = /^(?:x_)?(?:Signature|signature|ms-outlook-mobile-signature)$/;
+/** Markers after which the rest of the document is the quoted message (Outlook). */
+const REST_IS_QUOTE_ID = /^(?:x_)?(?:divRplyFwdMsg|appendonsend|mail-editor-reference-message-container)$/i;
+
+const NAMED: Record<string, string> = {
+  amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: " ", rsquo: "’", lsquo: "‘", ldquo: "“", rdquo: "”",
+  ndash: "–", mdash: "—", hellip: "…", eacute: "é", egrave: "è", aacute: "á", agrave: "à", oacute: "ó", uacute: "ú",
+  iacute: "í", ntilde: "ñ", ccedil: "ç", uuml: "ü", ouml: "ö", auml: "ä", szlig: "ß", pound: "£", euro: "€",
+  copy: "©", reg: "®", trade: "™", bull: "•", middot: "·", zwnj: "", zwj: "", shy: "", ensp: " ", emsp: " ", thinsp: " ",
+  laquo: "«", raquo: "»", deg: "°", times: "×", frac12: "½", cent: "¢", yen: "¥", sect: "§", para: "¶",
+};
+const ENTITY = /&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});?/g;
+
+export function decodeEntities(s: string): string {
+  if (!s.includes("&")) return s;
+  return s.replace(ENTITY, (whole, body: string) => {
+    if (body[0] === "#") {
+      const code = body[1] === "x" || body[1] === "X" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\uFFFD";
+      return String.fromCodePoint(code);
+    }
+    const v = NAMED[body] ?? NAMED[body.toLowerCase()];
+    return v ?? whole;
+  });
+}
+
+const ATTR_CLASS = /\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
+const ATTR_ID = /\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
+const closers = new Map<string, RegExp>();
+function closerFor(name: string): RegExp {
+  let re = closers.get(name);
+  if (!re) {
+    re = new RegExp(`</${name.replace(/[^a-z0-9:_-]/g, "")}\\s*>`, "gi");
+    closers.set(name, re);
+  }
+  return re;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 58 || c === 95 || c === 45;
+}
+
+export function htmlToText(html: string): string {
+  const out: string[] = [];
+  let trailingNewlines = 1; // start of output counts as a line start
+  let pendingSpace = false;
+  let preDepth = 0;
+  let skipName: string | null = null;
+  let skipDepth = 0;
+  const n = html.length;
+
+  const newline = (count: number) => {
+    pendingSpace = false;
+    while (trailingNewlines < count) {
+      out.push("\n");
+      trailingNewlines++;
+    }
+  };
+  const hardBreak = () => {
+    pendingSpace = false;
+    out.push("\n");
+    trailingNewlines++;
+  };
+  const text = (raw: string) => {
+    if (raw.length === 0) return;
+    const decoded = decodeEntities(raw);
+    if (preDepth > 0) {
+      out.push(decoded);
+      let t = 0;
+      while (t < decoded.length && decoded.charCodeAt(decoded.length - 1 - t) === 10) t++;
+      trailingNewlines = t === decoded.length ? trailingNewlines + t : t;
+      return;
+    }
+    const collapsed = decoded.replace(/[\s\u00a0]+/g, " ");
+    if (collapsed === " ") {
+      if (trailingNewlines === 0) pendingSpace = true;
+      return;
+    }
+    let piece = collapsed;
+    if (piece.startsWith(" ")) {
+      piece = piece.slice(1);
+      if (trailingNewlines === 0) pendingSpace = true;
+    }
+    const endsSpace = piece.endsWith(" ");
+    if (endsSpace) piece = piece.slice(0, -1);
+    if (piece.length === 0) return;
+    if (pendingSpace && trailingNewlines === 0) out.push(" ");
+    out.push(piece);
+    trailingNewlines = 0;
+    pendingSpace = endsSpace;
+  };
+
+  let i = 0;
+  while (i < n) {
+    const lt = html.indexOf("<", i);
+    const end = lt < 0 ? n : lt;
+    if (end > i && skipName === null) text(html.slice(i, end));
+    if (lt < 0) break;
+    // comments, doctype, CDATA, processing instructions
+    if (html.startsWith("<!--", lt)) {
+      const c = html.indexOf("-->", lt + 4);
+      i = c < 0 ? n : c + 3;
+      continue;
+    }
+    const c1 = html.charCodeAt(lt + 1);
+    if (c1 === 33 /* ! */ || c1 === 63 /* ? */) {
+      const c = html.indexOf(">", lt + 2);
+      i = c < 0 ? n : c + 1;
+      continue;
+    }
+    const closing = c1 === 47; /* / */
+    let j = lt + (closing ? 2 : 1);
+    let k = j;
+    while (k < n && isNameChar(html.charCodeAt(k))) k++;
+    if (k === j) {
+      if (skipName === null) text("<");
+      i = lt + 1;
+      continue;
+    }
+    const name = html.slice(j, k).toLowerCase();
+    // the end of the tag, honouring quoted attribute values
+    let q = 0;
+    let g = k;
+    for (; g < n; g++) {
+      const c = html.charCodeAt(g);
+      if (q !== 0) { if (c === q) q = 0; continue; }
+      if (c === 34 || c === 39) { if (html.charCodeAt(g - 1) === 61 || html.charCodeAt(g - 1) === 32) q = c; continue; }
+      if (c === 62 /* > */) break;
+    }
+    const attrs = html.slice(k, Math.min(g, n));
+    i = g < n ? g + 1 : n;
+    const selfClosing = attrs.endsWith("/");
+
+    if (skipName !== null) {
+      if (name === skipName) {
+        if (closing) skipDepth--;
+        else if (!selfClosing && !VOID.has(name)) skipDepth++;
+        if (skipDepth === 0) { skipName = null; newline(1); }
+      }
+      continue;
+    }
+    if (closing) {
+      if (name === "pre" && preDepth > 0) preDepth--;
+      if (PARAGRAPH.has(name)) newline(2);
+      else if (BLOCK.has(name)) newline(1);
+      else if (name === "td" || name === "th") { if (trailingNewlines === 0) pendingSpace = true; }
+      continue;
+    }
+    if (SKIP_CONTENT.has(name) && !selfClosing) {
+      const re = closerFor(name);
+      re.lastIndex = i;
+      const m = re.exec(html);
+      i = m ? m.index + m[0].length : n;
+      continue;
+    }
+    if (attrs.length > 0) {
+      const idm = ATTR_ID.exec(attrs);
+      const id = idm ? idm[1] ?? idm[2] ?? idm[3] ?? "" : "";
+      if (id && REST_IS_QUOTE_ID.test(id)) break;
+      const cm = ATTR_CLASS.exec(attrs);
+      const cls = cm ? cm[1] ?? cm[2] ?? cm[3] ?? "" : "";
+      if ((cls && QUOTE_CLASS.test(cls)) || (id && SIGNATURE_ID.test(id))) {
+        if (!selfClosing && !VOID.has(name)) { skipName = name; skipDepth = 1; }
+        continue;
+      }
+    }
+    if (name === "blockquote" && !selfClosing) {
+      skipName = name;
+      skipDepth = 1;
+      newline(1);
+      continue;
+    }
+    if (name === "br") { hardBreak(); continue; }
+    if (name === "pre") preDepth++;
+    if (PARAGRAPH.has(name)) newline(2);
+    else if (BLOCK.has(name)) newline(1);
+    else if (name === "td" || name === "th") { if (trailingNewlines === 0) pendingSpace = true; }
+  }
+  return out.join("").split("\n").map((l) => l.trimEnd()).join("\n").replace(/\n{3,}/g, "\n\n").trim();
+}

@@ -1,0 +1,173 @@
+// The promise detector: finds the sender's promises (and bad news) in the new
+// text of one sent message and resolves stated due dates in the sender's zone.
+// Pure: no I/O, no clock; runs unchanged in Node, Workers and the browser.
+
+import { KeptError } from "../errors";
+import { isValidTimeZone, localDateOf, type LocalDate } from "../time";
+import { findBadNews } from "./badnews";
+import { fallbackDate, findDates, type DateHit } from "./dates";
+import { findPromises, isImplicitPromise, type CommitmentKind, type PromiseHit } from "./grammar";
+import { htmlToText } from "./html";
+import { splitSentences, type Span } from "./sentences";
+import { tokenize, type Tokenized } from "./tokens";
+import { isAutoReply, zone } from "./zone";
+
+export interface DetectInput {
+  text?: string;
+  html?: string;
+  sentAt: string | number | Date;
+  timeZone: string;
+  locale?: string;
+  subject?: string;
+}
+
+export interface DetectedCommitment {
+  /** The sentence as written (trimmed), capped at 500 characters. */
+  sentence: string;
+  /** Character span of the sentence in `cleanedText`. */
+  span: [number, number];
+  /** The phrase that made it a promise, e.g. "I'll get back to you". */
+  trigger: string;
+  kind: CommitmentKind;
+  confidence: number;
+  /** YYYY-MM-DD in the sender's zone. */
+  dueDate: string | null;
+  dueSource: "stated" | "none";
+  /** The words the date came from, e.g. "by Friday". */
+  duePhrase: string | null;
+}
+
+export interface BadNews {
+  sentence: string;
+  span: [number, number];
+  trigger: string;
+  confidence: number;
+}
+
+export interface Detection {
+  cleanedText: string;
+  autoReply: boolean;
+  commitments: DetectedCommitment[];
+  badNews: BadNews | null;
+  /** The earliest stated due date. */
+  dueDate: string | null;
+}
+
+export type { CommitmentKind };
+
+const MAX_SENTENCE_OUT = 500;
+// Comm-ish words; a sentence without any of them cannot hold a promise.
+const PREFILTER = /back|revert|know|touch|update|follow|call|ring|phone|email|e-mail|message|text|ping|send|share|forward|provide|deliver|ship|dispatch|confirm|have|get|contact|reach|reply|respond|hear|expect|leave|follow|keep|posted|line|shout|write|speak|talk|chat|brief|notify|inform|advise|issue|circulate|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot/i;
+
+/** Parse and check the arguments a caller can get wrong; everything else never throws. */
+function sendingDay(sentAt: DetectInput["sentAt"], timeZone: string): LocalDate {
+  if (typeof timeZone !== "string" || !isValidTimeZone(timeZone)) {
+    throw new KeptError("bad_request", `timeZone ${JSON.stringify(String(timeZone)).slice(0, 80)} is not an IANA time zone; pass one such as "Europe/London"`);
+  }
+  const ms = sentAt instanceof Date ? sentAt.getTime() : typeof sentAt === "number" ? sentAt : typeof sentAt === "string" ? Date.parse(sentAt) : NaN;
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+    throw new KeptError("bad_request", `sentAt ${JSON.stringify(String(sentAt)).slice(0, 80)} is not a valid instant; pass an ISO 8601 string with an offset, epoch milliseconds or a Date`);
+  }
+  return localDateOf(ms, timeZone);
+}
+
+/** Numeric dates are day first except where the locale (or, lacking one, the zone) is American. */
+function isDayFirst(locale: string | undefined, timeZone: string): boolean {
+  if (typeof locale === "string" && locale.length > 0) {
+    const region = /[-_]([A-Za-z]{2})\b/.exec(locale)?.[1]?.toUpperCase();
+    if (region) return !["US", "PH", "FM", "MH", "PW", "UM", "AS", "GU", "MP", "PR", "VI", "CA"].includes(region);
+    return !/^en$/i.test(locale);
+  }
+  return !/^America\//.test(timeZone) || /^America\/(?:Sao_Paulo|Argentina|Bogota|Lima|Santiago|Caracas|Mexico_City|Montevideo)/.test(timeZone);
+}
+
+function cap(s: string): string {
+  return s.length <= MAX_SENTENCE_OUT ? s : s.slice(0, MAX_SENTENCE_OUT);
+}
+
+/** The date of one promise: after its verb in the same clause, then before it, then (rarely) before its subject. */
+function dueOf(hit: PromiseHit, dates: DateHit[], tk: Tokenized, sentence: string, send: LocalDate, dayFirst: boolean): { date: string; phrase: string } | null {
+  const phrase = (d: DateHit) => sentence.slice(tk.tokens[d.phraseFrom].s, tk.tokens[d.to].e);
+  const bound = (d: DateHit) => d.prep === "until" || d.prep === "till" || d.prep === "til" || d.prep === "before";
+  const inScope = dates.filter((d) => d.from >= hit.scopeFrom && d.from <= hit.scopeTo);
+  if (hit.negated) {
+    const b = inScope.find(bound);
+    return b ? { date: b.date, phrase: phrase(b) } : null;
+  }
+  const pick = inScope.find((d) => !d.clock) ?? inScope[0];
+  if (pick) return { date: pick.date, phrase: phrase(pick) };
+  const inFrame = dates.find((d) => d.from >= hit.frameFrom && d.to < hit.scopeFrom && !d.clock);
+  if (inFrame) return { date: inFrame.date, phrase: phrase(inFrame) };
+  const lead = dates.find((d) => d.to < hit.frameFrom && (d.phraseFrom <= 1 || (d.from >= 2 && tk.tokens[d.from - 2].n === "give" && tk.tokens[d.from - 1].n === "me")) && !d.clock);
+  if (lead) return { date: lead.date, phrase: phrase(lead) };
+  // chrono, for an absolute date the grammar did not know
+  if (hit.scopeFrom <= hit.scopeTo && hit.scopeFrom < tk.tokens.length) {
+    const a = tk.tokens[hit.scopeFrom].s;
+    const b = tk.tokens[Math.min(hit.scopeTo, tk.tokens.length - 1)].e;
+    const f = fallbackDate(sentence.slice(a, b), send, dayFirst);
+    if (f) return { date: f.date, phrase: f.text };
+  }
+  return null;
+}
+
+export function detect(input: DetectInput): Detection {
+  const send = sendingDay(input.sentAt, input.timeZone);
+  const dayFirst = isDayFirst(input.locale, input.timeZone);
+  let plain = "";
+  if (typeof input.html === "string" && input.html.length > 0) plain = htmlToText(input.html);
+  else if (typeof input.text === "string") plain = input.text;
+  plain = plain.replace(/\r\n?/g, "\n");
+  const cleanedText = zone(plain).text;
+  const autoReply = isAutoReply(cleanedText, typeof input.subject === "string" ? input.subject : undefined);
+
+  const spans = splitSentences(cleanedText);
+  const commitments: DetectedCommitment[] = [];
+  let badNews: BadNews | null = null;
+  let nextTk: Tokenized | null = null;
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i];
+    const sentence = cleanedText.slice(span[0], span[1]);
+    const tk = nextTk ?? tokenize(sentence);
+    nextTk = null;
+    const bn = findBadNews(tk);
+    if (bn && (!badNews || bn.confidence > badNews.confidence)) {
+      badNews = {
+        sentence: cap(sentence),
+        span: [span[0], span[1]],
+        trigger: sentence.slice(tk.tokens[bn.from].s, tk.tokens[bn.to].e),
+        confidence: bn.confidence,
+      };
+    }
+    if (autoReply || !PREFILTER.test(sentence)) continue;
+    const hits = findPromises(tk);
+    if (hits.length === 0) {
+      const next: Span | undefined = spans[i + 1];
+      nextTk = next ? tokenize(cleanedText.slice(next[0], next[1])) : null;
+      if (isImplicitPromise(tk.norm, nextTk ? nextTk.norm : null)) {
+        commitments.push({
+          sentence: cap(sentence), span: [span[0], span[1]], trigger: sentence.trim(), kind: "implicit",
+          confidence: 0.5, dueDate: null, dueSource: "none", duePhrase: null,
+        });
+      }
+      continue;
+    }
+    const dates = findDates(tk, send, dayFirst);
+    for (const h of hits) {
+      const due = dueOf(h, dates, tk, sentence, send, dayFirst);
+      if (h.negated && !due) continue;
+      commitments.push({
+        sentence: cap(sentence),
+        span: [span[0], span[1]],
+        trigger: sentence.slice(tk.tokens[h.from].s, tk.tokens[h.to].e),
+        kind: h.kind,
+        confidence: h.confidence,
+        dueDate: due ? due.date : null,
+        dueSource: due ? "stated" : "none",
+        duePhrase: due ? due.phrase : null,
+      });
+    }
+  }
+  let dueDate: string | null = null;
+  for (const c of commitments) if (c.dueDate && (!dueDate || c.dueDate < dueDate)) dueDate = c.dueDate;
+  return { cleanedText, autoReply, commitments, badNews, dueDate };
+}
