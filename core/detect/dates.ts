@@ -50,7 +50,7 @@ const MON = "(?:january|february|march|april|may|june|july|august|september|octo
 const NUM = "(?:\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|a couple of|couple of|a few|few)";
 const ORD = "(\\d{1,2})(?:st|nd|rd|th)?";
 const DAYPART = "(?: (?:morning|afternoon|evening|night|lunchtime|lunch|am|pm|eod|cob|latest|at the latest))?";
-const EOD = "(?:end of (?:the |to|business |play )?day|eod|cob|close of (?:business|play)|end of (?:play|business)|eop|cop)";
+const EOD = "(?:end of (?:the |to|business |play |my |the working |the business )?day|eod|cob|eob|close of (?:business|play)|end of (?:play|business)|eop|cop)";
 
 type Resolve = (m: RegExpExecArray, send: LocalDate, ctx: Ctx) => LocalDate | null;
 interface Ctx { dayFirst: boolean; tk: Tokenized; prevToken: string | null }
@@ -117,14 +117,17 @@ const RULES: Rule[] = [
   // explicit dates: "Friday 11 December", "3rd of December 2026", "December 3rd", "Dec 3, 2026"
   rule(`(?:${WD}(?: ,)? )?(?:the )?${ORD}(?: of)? (${MON})(?: ,)?(?: (\\d{4}))?`, (m, send) =>
     nextMonthDay(send, MONTHS[m[2]], Number(m[1]), m[3] ? Number(m[3]) : undefined)),
-  rule(`(?:${WD}(?: ,)? )?(${MON}) (?:the )?${ORD}(?: ,)?(?: (\\d{4}))?`, (m, send) =>
+  rule(`(?:${WD}(?: ,)? )?(${MON})(?: \\.)? (?:the )?${ORD}(?: ,)?(?: (\\d{4}))?`, (m, send) =>
     nextMonthDay(send, MONTHS[m[1]], Number(m[2]), m[3] ? Number(m[3]) : undefined)),
   // numeric: 12/03, 1/8, 04/12/2026 (order by locale); dotted 15.05. (day first)
   rule(`(?:${WD}(?: ,)? )?(\\d{1,2})/(\\d{1,2})(?:/(\\d{2}|\\d{4}))?`, (m, send, ctx) => {
     const a = Number(m[1]), b = Number(m[2]);
     const [day, month] = ctx.dayFirst ? [a, b] : [b, a];
-    return nextMonthDay(send, month, day, m[3] ? Number(m[3]) : undefined);
+    const year = m[3] ? Number(m[3]) : undefined;
+    // where the locale's order gives no date, the other order may ("15/12" in en-US)
+    return nextMonthDay(send, month, day, year) ?? (month > 12 ? nextMonthDay(send, day, month, year) : null);
   }),
+  rule(`(\\d{4})-(\\d{2})-(\\d{2})`, (m) => validDate(Number(m[1]), Number(m[2]), Number(m[3]))),
   rule(`(?:${WD}(?: ,)? )?(\\d{1,2})\\.(\\d{1,2})(?:\\.(\\d{2}|\\d{4}))?(?= \\.|\\.|$| [^ ]*[a-z])`, (m, send) =>
     nextMonthDay(send, Number(m[2]), Number(m[1]), m[3] ? Number(m[3]) : undefined)),
   // month periods: "end of the month", "next month", "early next month"
@@ -164,6 +167,7 @@ const RULES: Rule[] = [
   rule(`after the weekend`, (_m, send) => nextWeekday(send, 1)),
   rule(`(?:(?:the )?end of (?:the |this )?(?:working )?week|end of week|eow|this week|later this week|later in the week|(?:by|before) the weekend)`, (_m, send) => weekDay(send, 0, 5)),
   rule(`(?:over |this |at the )weekend`, (_m, send) => weekDay(send, 0, 7)),
+  rule(`next weekend`, (_m, send) => weekDay(send, 1, 7)),
   rule(`a week (?:on|from) (${WD})`, (m, send) => addDays(nextWeekday(send, weekdayOfWord(m[1])), 7)),
   rule(`(?:first thing |(?:${EOD}) (?:on )?)?(?:(this|next|this coming|coming) )?(${WD})(?: (week))?${DAYPART}`, (m, send, ctx) => {
     const wd = weekdayOfWord(m[2]);
@@ -179,7 +183,7 @@ const RULES: Rule[] = [
   // today and tomorrow
   rule(`(?:the )?day after tomorrow`, (_m, send) => addDays(send, 2)),
   rule(`(?:(?:first thing|${EOD}|lunchtime|the morning|the afternoon|close) )?(?:on )?tomorrow${DAYPART}|first thing in the morning`, (_m, send) => addDays(send, 1)),
-  rule(`${EOD}(?: today)?|(?:later |sometime |some time |by the end of )?today|tonight|this (?:afternoon|evening|morning)|later on today|lunchtime|end of today|within the hour|in (?:an|one|a few|a couple of|two|three|\\d) (?:hours?|hrs?|minutes?|mins?)`, (_m, send) => send),
+  rule(`${EOD}(?: today)?|(?:later |sometime |some time |by the end of )?today|tonight|this (?:afternoon|evening|morning)|later on today|lunchtime|end of today|within the hour|(?:in|within) the next hour|in (?:an|one|a few|a couple of|two|three|\\d) (?:hours?|hrs?|minutes?|mins?)`, (_m, send) => send),
   // counted days and weeks
   rule(`(?:in|within|over|over the next|in the next|within the next|the next) (?:(\\d{1,3})-)?(${NUM}) (working|business) days?`, (m, send) => {
     const n = count(m[2]);
@@ -198,7 +202,9 @@ const RULES: Rule[] = [
     const n = count(m[2]);
     return Number.isFinite(n) ? addDays(send, n) : null;
   }),
-  rule(`a day or two`, (_m, send) => addDays(send, 2)),
+  rule(`(?:a|the next) day or two`, (_m, send) => addDays(send, 2)),
+  rule(`(?:in|within|over) (?:a|the next) day or so`, (_m, send) => addDays(send, 1)),
+  rule(`(?:in|over) the (?:coming|next) (?:few )?days`, (_m, send) => addDays(send, 3)),
   rule(`(?:in|within|over the next|in the next|within the next) (${NUM}) (?:hours?|hrs?)`, (m, send) => {
     const n = count(m[1]);
     return Number.isFinite(n) ? addDays(send, Math.floor(n / 24)) : null;

@@ -36,11 +36,11 @@ const SUBJECTLESS = new RegExp(`${B}will${E}`, "g");
 const LET_ME = new RegExp(`${B}let me${E}`, "g");
 
 // --- the verb phrase ------------------------------------------------------
-const YOU = "(?:you|everyone|you all|you both|all of you|y'all|the team|the group)";
-const ITEM = "(?:update|answer|call|ring|bell|shout|buzz|heads up|heads-up|feedback|response|confirmation|details|tinkle|decision|steer|yes or no|quick call|quick update|full update|final answer|proper answer)";
+const YOU = "(?:you|you guys|ya|everyone|you all|you both|all of you|y'all|the team|the group|the list)";
+const ITEM = "(?:update|answer|call|ring|bell|shout|buzz|holler|heads up|heads-up|feedback|response|confirmation|details|tinkle|decision|steer|yes or no|quick call|quick update|full update|final answer|proper answer)";
 const DELIVERABLE = "(?:news|update|updates|answer|answers|decision|feedback|response|confirmation|results?|outcome|clarity|details|information|info|verdict|offer|numbers|figures|proposal|quote|draft|contract|dates|times|slots)";
 const COMM_SOURCES = [
-  `(?:get|getting|come|coming|be) back (?:in touch )?(?:to ${YOU}${E}|with (?!them|him|her)|on (?:this|that|it|the|your|those|these|both|all)${E}|about${E}|regarding${E}|re${E})`,
+  `(?:get|getting|come|coming|be) (?:right |straight |quickly )?back (?:in touch )?(?:to ${YOU}${E}|with (?!them|him|her)|on (?:this|that|it|the|your|those|these|both|all)${E}|about${E}|regarding${E}|re${E})`,
   `(?:circle|circling|loop|looping|report|reporting|feed|feeding|swing|swinging|check|checking) back`,
   `(?:revert|reverting|respond|responding|reply|replying)${E}`,
   `let ${YOU} (?:know|have)${E}`,
@@ -53,7 +53,8 @@ const COMM_SOURCES = [
   `(?:reach|reaching) out${E}`,
   `touch(?:ing)? base${E}`,
   `follow(?:ing)? up${E}`,
-  `(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate)${E}`,
+  `(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate|post|posting)${E}`,
+  `pass(?:ing)? (?:${W} ){0,4}?(?:along|on|over|back) to (?:you|everyone)${E}`,
   `confirm(?:ing)?${E}`,
   `(?:have|having) (?:${W} ){0,6}?(?:to|for|over to|back to|across to|through to) (?:you|the team)${E}`,
   `(?:have|having) (?:some |any |more |further |an? |the |my |our |final |full )?(?:${W} )?${DELIVERABLE}${E}`,
@@ -83,6 +84,9 @@ const POLICY_NOUNS = /^(?:enquiries|inquiries|emails|requests|applications|messa
 const CONDITIONS = new Set(["if", "once", "when", "whenever", "should", "provided", "assuming", "after", "soon"]);
 const CUT_WORDS = new Set(["once", "if", "unless", "because", "whereas", "although", "though", "so"]);
 
+const QUESTION_TAG = /^(?:does|do|is|are|would|will|ok|okay|right|sound|sounds|alright|how|what|hope|can|could|if|that|yes|no)$/;
+const DOUBT = /(?:not|no|never) (?:promise|guarantee|sure|certain|say)(?: that)?$|(?:doubt|unlikely|whether)(?: that)?$/;
+
 interface Candidate { frameFrom: number; start: number; hedged: boolean; negated: boolean; confidence: number }
 
 /** Find the promises in one sentence. */
@@ -92,7 +96,17 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   if (n === 0) return [];
   // questions and offers phrased as questions are never promises
   const last = tokens[n - 1].n;
-  if (last === "?" || (n > 1 && last === "\"" && tokens[n - 2].n === "?")) return [];
+  // a question, unless it is a tag after a promise: "I'll send it tomorrow, does that work?"
+  let questionFrom = -1;
+  if (last === "?" || (n > 1 && last === "\"" && tokens[n - 2].n === "?")) {
+    questionFrom = 0;
+    for (let i = n - 2; i > 0; i--) {
+      if (tokens[i].n === "," || tokens[i].n === "-") {
+        if (i + 1 < n && QUESTION_TAG.test(tokens[i + 1].n)) questionFrom = i;
+        break;
+      }
+    }
+  }
   if (/^(?:shall|should|can|could|may|do you want me to|would you like me to|is it ok if|would it help if)(?: i| we)/.test(norm)) return [];
   if (/^(?:as promised|following up as promised|as i said)/.test(norm)) return [];
 
@@ -104,6 +118,8 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   while ((m = FRAME.exec(norm)) !== null) {
     const frameFrom = tokenIndex(m.index);
     const modal = m[3];
+    // "I can't promise I'll …", "not sure we will …"
+    if (DOUBT.test(tokens.slice(Math.max(0, frameFrom - 4), frameFrom).map((t) => t.n).join(" "))) continue;
     const start = tokenIndex(m.index + m[0].length - 1) + 1;
     const negated = NEG_MODALS.split("|").includes(modal);
     // "I should have let you know" is a regret, not a promise
@@ -138,6 +154,9 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   }
   for (const h of senderAsObject(tk, tokenIndex)) {
     if (!hits.some((x) => x.from <= h.to && h.from <= x.to)) hits.push(h);
+  }
+  if (questionFrom >= 0) {
+    for (let i = hits.length - 1; i >= 0; i--) if (hits[i].to >= questionFrom) hits.splice(i, 1);
   }
   hits.sort((a, b) => a.from - b.from);
   // a promise's date scope ends where the next promise begins
@@ -218,7 +237,7 @@ function toThirdParty(tk: Tokenized, from: number, to: number): boolean {
   // the verb phrase itself ends in a third party: "get back to them", "reach out to"
   const lastWord = phrase[phrase.length - 1];
   if (THIRD_PARTY.has(lastWord) && lastWord !== "team") return true;
-  const delivery = /^(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate|confirm|confirming)$/.test(verb);
+  const delivery = /^(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate|post|posting|confirm|confirming)$/.test(verb);
   const window = delivery ? 8 : 2;
   for (let i = to + 1; i < tokens.length && i <= to + window; i++) {
     const t = tokens[i].n;

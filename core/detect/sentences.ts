@@ -10,6 +10,8 @@ const ABBREVIATIONS = new Set([
   "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "a.m", "p.m", "u.s", "u.k", "ref", "tel", "ext",
 ]);
 export const MAX_SENTENCE = 1000;
+// a line ending in one of these words goes on on the next line
+const CONTINUES = /(?:^|\s)(?:and|or|but|by|to|the|a|an|on|in|of|for|with|at|from|so|that|until|before|after|your|my|our|their|will|i'll|we'll|i|we|you|is|are|be|this|next|get|send)\s*$/i;
 
 function isSpace(c: string): boolean {
   return c === " " || c === "\t" || c === "\n" || c === "\u00a0";
@@ -38,6 +40,7 @@ export function splitSentences(text: string): Span[] {
     if (b > a) spans.push([a, b]);
   };
   let start = 0;
+  let lineStart = 0;
   for (let i = 0; i < n; i++) {
     const c = text[i];
     if (c === "\n") {
@@ -48,7 +51,11 @@ export function splitSentences(text: string): Span[] {
       while (p >= start && (text[p] === " " || text[p] === "\t")) p--;
       const prev = p >= start ? text[p] : "";
       const blank = k < n && text[k] === "\n";
-      if (!blank && k < n && isLower(text[k]) && prev !== "" && !".!?:;".includes(prev)) continue;
+      const thisLine = lineStart;
+      const lineLength = i - thisLine;
+      lineStart = i + 1;
+      if (!blank && k < n && prev !== "" && !".!?:;".includes(prev) &&
+        (isLower(text[k]) || (/[\p{L}\p{N}]/u.test(text[k]) && prev !== "," && (lineLength >= 50 || CONTINUES.test(text.slice(Math.max(thisLine, i - 12), i)))))) continue;
       push(start, i);
       start = i + 1;
       continue;

@@ -49,6 +49,7 @@ const SPELLINGS: Record<string, string[]> = {
   "e-mail": ["email"],
   "follow-up": ["follow", "up"],
   "im": ["i", "am"],
+  lemme: ["let", "me"],
   "ive": ["i", "have"],
 };
 

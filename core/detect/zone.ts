@@ -5,7 +5,10 @@
 const ON_WROTE_START = /^(?:on|le|am|el|il|op|em|den|på)\s.{0,300}$/i;
 const WROTE_END = /(?:wrote|writes|a écrit|schrieb|escribió|ha scritto|schreef|escreveu|skrev)\s*(?::\s*)?$/i;
 const ADDRESS_WROTE = /^.{0,200}(?:@|<[^>]{0,100}>|\d).{0,200}\bwrote\s*:\s*$/i;
-const FORWARD = /^(?:-{2,}\s*(?:original message|forwarded message|forwarded by|weitergeleitete nachricht|message d'origine|mensaje original)\b.{0,40}$|begin forwarded message\s*:?$|-{3,}\s*original\s*-{3,}$|forwarded message\s*:?$)/i;
+const FORWARD = /^(?:-{2,}\s*(?:original message|forwarded message|forwarded by|weitergeleitete nachricht|message d'origine|mensaje original)\b.{0,200}$|begin forwarded message\s*:?$|-{3,}\s*original\s*-{3,}$|forwarded message\s*:?$)/i;
+const NAMED_WROTE = /^[\p{L}][\p{L} .,'’"()-]{1,80} (?:wrote|writes)\s*:$|^quoting .{1,120}:$|^in (?:article|message) .{1,160} wrote:$/iu;
+const QUOTE_INTRO = /^(?:quote:?|originally posted by .{1,80}|.{1,60} said:|\[quote.{0,80}\])$/i;
+const HEADER_ANY = /^\*{0,2}(?:to|cc|bcc|subject|sent|date|from)\s*:/i;
 const RULE = /^(?:_{8,}|-{8,}|={8,}|\*{8,})$/;
 const HEADER_FROM = /^\*{0,2}(?:from|von|de|van|da)\s*:\*{0,2}\s*\S/i;
 const HEADER_OTHER = /^\*{0,2}(?:sent|date|to|subject|cc|datum|an|betreff|envoyé|objet|enviado|para|asunto)\s*:\*{0,2}/i;
@@ -33,7 +36,8 @@ function historyStart(lines: string[]): number {
     const t = lines[i].trim();
     if (t === "" || t.length > 600) continue; // a header line is never that long
     if (FORWARD.test(t)) return i;
-    if (WROTE_END.test(t) && (ON_WROTE_START.test(t) || ADDRESS_WROTE.test(t))) return i;
+    if (WROTE_END.test(t) && (ON_WROTE_START.test(t) || ADDRESS_WROTE.test(t) || NAMED_WROTE.test(t))) return i;
+    if (NAMED_WROTE.test(t)) return i;
     if (ON_WROTE_START.test(t) && t.length < 300) {
       // "On Tue, 3 Nov 2026 at 14:20, Kate Morrison <kate@…>" wrapped before "wrote:"
       let joined = t;
@@ -51,6 +55,21 @@ function historyStart(lines: string[]): number {
       let others = 0;
       for (let k = i + 1; k < lines.length && k <= i + 6; k++) if (HEADER_OTHER.test(lines[k].trim())) others++;
       if (others >= 1) return i;
+    }
+    if (HEADER_ANY.test(t)) {
+      // a header block without From: (Lotus Notes: "Name on 05/01/2001 10:00 AM" / To: / cc: / Subject:)
+      let others = 0;
+      for (let k = i + 1; k < lines.length && k <= i + 4; k++) if (HEADER_ANY.test(lines[k].trim())) others++;
+      if (others >= 2) {
+        let at = i;
+        for (let k = i - 1; k >= 0 && k >= i - 3; k--) {
+          const u = lines[k].trim();
+          if (u === "") continue;
+          if (u.length <= 160 && /\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}:\d{2}|@/.test(u)) at = k;
+          else break;
+        }
+        return at;
+      }
     }
   }
   return lines.length;
@@ -92,8 +111,12 @@ export function zone(plain: string): Zoned {
   const end = historyStart(lines);
   const sig = signatureStart(lines, end);
   const kept: string[] = [];
+  let inQuote = false;
   for (let i = 0; i < sig; i++) {
-    if (lines[i].trimStart().startsWith(">")) { kept.push(""); continue; }
+    const t = lines[i].trim();
+    if (t === "") inQuote = false;
+    if (t.length < 200 && QUOTE_INTRO.test(t)) inQuote = true;
+    if (inQuote || t.startsWith(">")) { kept.push(""); continue; }
     kept.push(lines[i]);
   }
   // a PS after the sign-off is new text: keep its paragraph
