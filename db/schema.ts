@@ -2,7 +2,7 @@
 // generated from this file by drizzle-kit (`npm run db:generate`), never by hand.
 // No message body is ever stored: a commitment keeps the promise sentence only.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
@@ -186,12 +186,12 @@ export const syncState = sqliteTable(
 export const templates = sqliteTable(
   "templates",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     tone: text("tone", { enum: ["recruiter", "general", "backlog"] }).notNull(),
     body: text("body").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("templates_account").on(t.accountId)],
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
 );

@@ -149,13 +149,12 @@ CREATE TABLE `sync_state` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `sync_state_key` ON `sync_state` (`account_id`,`resource`);--> statement-breakpoint
 CREATE TABLE `templates` (
-	`id` text PRIMARY KEY NOT NULL,
+	`id` text NOT NULL,
 	`account_id` text NOT NULL,
 	`name` text NOT NULL,
 	`tone` text NOT NULL,
 	`body` text NOT NULL,
 	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`account_id`, `id`),
 	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE cascade
 );
---> statement-breakpoint
-CREATE INDEX `templates_account` ON `templates` (`account_id`);

@@ -1,0 +1,132 @@
+// `kept scan PATH`: import a mailbox (mbox, Maildir or .eml files) into the
+// embedded ledger, then show who is waiting on you. `kept start` runs the server.
+import { randomUUID } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { and, eq, inArray } from "drizzle-orm";
+import { accountFor } from "./accounts";
+import { LOCAL_IDENTITY } from "./auth";
+import { ConfigError, loadConfig } from "./config";
+import { schema } from "./db";
+import { openDatabase } from "./db-node";
+import { feedEvents } from "./feed";
+import { renderFeed } from "./ics";
+import { importMailbox } from "./importer";
+import { Ledger } from "./ledger";
+import { createProgressBar } from "./import/progress";
+import { renderSummary, type SummaryRow } from "./import/summary";
+import { feedCalendar } from "./providers/feed";
+import { settingsOf, toCommitment } from "./store";
+
+const USAGE = `usage:
+  kept scan PATH [--me you@example.com,alias@example.com] [--json] [--ics FILE]
+      Import an mbox file, a Maildir or a folder of .eml files into Kept's
+      database (DATABASE_URL, default ./data/kept.db) and list who is waiting on you.
+  kept start
+      Start the Kept server and dashboard (same as npm start).
+  kept detect --jsonl
+      Read messages as JSON lines on stdin; write the promises found, one line each.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "scan") return await scan(rest);
+    if (command === "start") {
+      const { startServer } = await import("./node");
+      const { url } = await startServer();
+      console.log(`Kept is running at ${url}/`);
+      return await new Promise<number>(() => {});
+    }
+    process.stderr.write(`${command ? `unknown command: ${command}\n` : ""}${USAGE}\n`);
+    return 2;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+class UsageError extends Error {}
+
+async function scan(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { me: { type: "string" }, json: { type: "boolean", default: false }, ics: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const path = parsed.positionals[0];
+  if (!path) throw new UsageError(`kept scan needs a mailbox to read.\n${USAGE}`);
+  if (!existsSync(path)) throw new UsageError(`No file or folder at ${path}. Give an mbox file, a Maildir or a folder of .eml files.`);
+  const me = parsed.values.me?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (me?.some((a) => !/^[^@\s]+@[^@\s]+$/.test(a))) throw new UsageError(`--me takes email addresses separated by commas, for example --me you@example.com`);
+
+  const config = loadConfig(process.env);
+  const { db, close } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN });
+  try {
+    const timeZone = config.KEPT_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+    const account = await accountFor(db, LOCAL_IDENTITY, randomUUID, { timeZone, locale: config.KEPT_LOCALE ?? "en-GB" });
+    const ledger = new Ledger({ db, clock: Date.now, newId: randomUUID, calendar: feedCalendar(), mail: null, publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}` });
+    const bar = createProgressBar({ isTTY: process.stderr.isTTY, columns: process.stderr.columns, write: (s) => process.stderr.write(s) }, () => performance.now());
+    const report = await importMailbox({ ledger, db }, account.id, path, {
+      me,
+      onProgress: (p) => bar.update(p),
+      onError: (e) => {
+        bar.done();
+        process.stderr.write(`skipped a message that could not be read: ${e.source}${e.offset !== null ? ` at byte ${e.offset}` : ""} (message ${e.index + 1}): ${e.message}\n`);
+      },
+    });
+    bar.done();
+    // Put the follow-ups of promises found overdue on the calendar now.
+    await ledger.sweep();
+
+    const open = (
+      await db
+        .select()
+        .from(schema.commitments)
+        .where(and(eq(schema.commitments.accountId, account.id), inArray(schema.commitments.status, ["open", "snoozed"])))
+    ).map(toCommitment);
+    open.sort((a, b) => a.sentAt - b.sentAt);
+    const rows: SummaryRow[] = open.map((c) => ({
+      name: c.counterparts[0]?.name ?? null,
+      address: c.counterparts[0]?.address ?? "",
+      subject: c.subject,
+      sentence: c.sentence,
+      sentAt: c.sentAt,
+      dueDate: c.dueDate,
+      status: c.status,
+      chased: c.chaseCount,
+    }));
+    if (parsed.values.ics) {
+      const events = await feedEvents(db, account.id, Date.now());
+      writeFileSync(parsed.values.ics, renderFeed({ calendarName: "Kept follow-ups", events }));
+    }
+    if (parsed.values.json) {
+      const { scan, ...rest } = report;
+      console.log(JSON.stringify({ ...rest, skipped: scan.skipped, undated: scan.undated, waiting: open }, null, 2));
+      return 0;
+    }
+    const s = settingsOf(account);
+    console.log(
+      `Read ${report.messages} messages (${report.sent} you sent, ${report.received} to you) as ${report.me.join(", ") || "unknown"}.` +
+        ` Found ${report.created} new promises; ${report.kept} kept, ${report.chased} chased${report.errors.length ? `, ${report.errors.length} messages skipped` : ""}${report.duplicates ? `, ${report.duplicates} already imported` : ""}.`,
+    );
+    console.log();
+    console.log(rows.length ? renderSummary(rows, { now: Date.now(), timeZone: s.timeZone, width: process.stdout.columns ?? 100 }) : "Nobody is waiting on you. Nicely done.");
+    if (parsed.values.ics) console.log(`\nWrote your follow-ups to ${parsed.values.ics}.`);
+    console.log(`\nSee them in the dashboard: npm start, then open ${config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`}/`);
+    return 0;
+  } finally {
+    close();
+  }
+}

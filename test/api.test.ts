@@ -1,0 +1,335 @@
+// The HTTP API through createApp: auth in both modes, validation, account
+// scoping on every route, the feed, and that no message body is ever stored.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { createApp } from "../server/app";
+import { Authenticator, type AuthConfig } from "../server/auth";
+import { openDatabase, type OpenedDb } from "../server/db-node";
+import { MemoryProvider } from "../server/providers/memory";
+import { TestClock } from "./support";
+
+const TID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const MS_AUD = "api://kept-test";
+const GOOGLE_AUD = "kept-google-client";
+
+let keys: { privateKey: CryptoKey; jwk: JWK };
+let strangerKey: CryptoKey;
+let jwks: Server;
+let jwksUrl: string;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+  keys = { privateKey: pair.privateKey as CryptoKey, jwk };
+  strangerKey = (await generateKeyPair("RS256")).privateKey as CryptoKey;
+  jwks = createServer((_req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ keys: [keys.jwk] }));
+  });
+  await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", () => r()));
+  jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/keys`;
+});
+afterAll(() => new Promise<void>((r) => jwks.close(() => r())));
+
+async function msToken(oid: string, over: { exp?: number; aud?: string; key?: CryptoKey; email?: string } = {}) {
+  return new SignJWT({ tid: TID, oid, preferred_username: over.email ?? `${oid}@contoso.example`, name: "Test User" })
+    .setProtectedHeader({ alg: "RS256", kid: "k1" })
+    .setIssuer(`https://login.microsoftonline.com/${TID}/v2.0`)
+    .setAudience(over.aud ?? MS_AUD)
+    .setIssuedAt()
+    .setExpirationTime(over.exp ?? Math.floor(Date.now() / 1000) + 3600)
+    .sign(over.key ?? keys.privateKey);
+}
+
+async function googleToken(sub: string) {
+  return new SignJWT({ email: `${sub}@gmail.example` })
+    .setProtectedHeader({ alg: "RS256", kid: "k1" })
+    .setIssuer("https://accounts.google.com")
+    .setSubject(sub)
+    .setAudience(GOOGLE_AUD)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)
+    .sign(keys.privateKey);
+}
+
+let dir: string;
+let opened: OpenedDb;
+let clock: TestClock;
+let provider: MemoryProvider;
+
+function makeApp(mode: AuthConfig["mode"], mail = true) {
+  const auth = new Authenticator({
+    mode,
+    microsoft: { audiences: [MS_AUD], jwksUrl },
+    google: { audiences: [GOOGLE_AUD], jwksUrl },
+  });
+  return createApp({
+    db: opened.db,
+    clock: clock.fn,
+    newId: randomUUID,
+    calendar: provider,
+    mail: mail ? provider : null,
+    publicUrl: "http://127.0.0.1:8787",
+    auth,
+    localDefaults: { timeZone: "Europe/London" },
+  });
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "kept-api-"));
+  opened = await openDatabase(`file:${join(dir, "kept.db")}`);
+  clock = new TestClock(Date.parse("2026-11-18T10:00:00Z"));
+  provider = new MemoryProvider({}, clock.fn);
+});
+afterEach(() => {
+  opened.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type App = ReturnType<typeof makeApp>;
+async function call(app: App, method: string, path: string, opts: { token?: string; body?: unknown; host?: string } = {}) {
+  const headers: Record<string, string> = { host: opts.host ?? "127.0.0.1:8787" };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  const res = await app.request(`http://${headers.host}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+const promiseMail = (over: Record<string, unknown> = {}) => ({
+  threadId: "thread-1",
+  messageId: "msg-1",
+  internetMessageId: "<msg-1@contoso.example>",
+  subject: "Senior Analyst role",
+  to: [{ name: "Ana Silva", address: "ana@example.com" }],
+  sentAt: "2026-11-18T10:00:00Z",
+  text: "Hi Ana,\n\nThanks for your time today. I've passed your CV to the hiring manager and I'll get back to you by Friday with their feedback.\n\nBest,\nSam",
+  ...over,
+});
+
+describe("auth", () => {
+  it("token mode: no token, garbage, expired, wrong audience and a forged signature all get 401", async () => {
+    const app = makeApp("token");
+    expect((await call(app, "GET", "/api/me")).status).toBe(401);
+    const cases = [
+      "not-a-jwt",
+      await msToken("u1", { exp: Math.floor(Date.now() / 1000) - 3600 }),
+      await msToken("u1", { aud: "api://someone-else" }),
+      await msToken("u1", { key: strangerKey }),
+    ];
+    for (const token of cases) {
+      const r = await call(app, "GET", "/api/me", { token });
+      expect(r.status, token.slice(0, 20)).toBe(401);
+      expect(r.json.error.code).toBe("unauthorized");
+      expect(r.json.error.message).toMatch(/Sign in/);
+    }
+    const expired = await call(app, "GET", "/api/me", { token: cases[1] });
+    expect(expired.json.error.message).toMatch(/expired/);
+  });
+
+  it("token mode: valid Microsoft and Google tokens each get their own account", async () => {
+    const app = makeApp("token");
+    const ms = await call(app, "GET", "/api/me", { token: await msToken("oid-1") });
+    const g = await call(app, "GET", "/api/me", { token: await googleToken("g-1") });
+    expect(ms.status).toBe(200);
+    expect(ms.json.provider).toBe("microsoft");
+    expect(g.json.provider).toBe("google");
+    expect(ms.json.id).not.toBe(g.json.id);
+    const again = await call(app, "GET", "/api/me", { token: await msToken("oid-1") });
+    expect(again.json.id).toBe(ms.json.id);
+  });
+
+  it("local mode: loopback without a token is the local user; a bad token is still 401; another host is refused", async () => {
+    const app = makeApp("local");
+    const me = await call(app, "GET", "/api/me");
+    expect(me.status).toBe(200);
+    expect(me.json.provider).toBe("local");
+    expect(me.json.settings.timeZone).toBe("Europe/London");
+    expect((await call(app, "GET", "/api/me", { token: "garbage" })).status).toBe(401);
+    expect((await call(app, "GET", "/api/me", { token: await msToken("x", { exp: 1 }) })).status).toBe(401);
+    const rebound = await call(app, "GET", "/api/me", { host: "evil.example:8787" });
+    expect(rebound.status).toBe(403);
+    expect(rebound.json.error.message).toMatch(/localhost/);
+  });
+});
+
+describe("the API", () => {
+  it("records a promise from a sent message, lists it, and shows it in the side panel", async () => {
+    const app = makeApp("local");
+    const sent = await call(app, "POST", "/api/messages/sent", { body: promiseMail() });
+    expect(sent.status).toBe(201);
+    expect(sent.json.created).toHaveLength(1);
+    expect(sent.json.created[0].dueDate).toBe("2026-11-20");
+    const list = await call(app, "GET", "/api/commitments?status=open");
+    expect(list.json.items.map((c: any) => c.sentence)).toEqual([sent.json.created[0].sentence]);
+    const panel = await call(app, "GET", "/api/panel?counterpart=ANA@example.com&threadId=thread-1");
+    expect(panel.json.thisThread).toHaveLength(1);
+    expect(panel.json.otherThreads).toHaveLength(0);
+    expect(panel.json.templates.length).toBeGreaterThanOrEqual(3);
+    const one = await call(app, "GET", `/api/commitments/${sent.json.created[0].id}`);
+    expect(one.json.history.map((h: any) => h.type)).toEqual(["created"]);
+    expect(one.json.events).toHaveLength(1);
+    // The same message again (a duplicate notification) adds nothing.
+    const dup = await call(app, "POST", "/api/messages/sent", { body: promiseMail() });
+    expect(dup.json.duplicate).toBe(true);
+  });
+
+  it("answers bad input with a 400 that names the field", async () => {
+    const app = makeApp("local");
+    const r = await call(app, "POST", "/api/messages/sent", { body: { ...promiseMail(), sentAt: "Friday", to: [{ address: "nope" }] } });
+    expect(r.status).toBe(400);
+    expect(r.json.error.code).toBe("bad_request");
+    expect(r.json.error.message).toMatch(/sentAt/);
+    expect(r.json.error.message).toMatch(/to\.0\.address/);
+    const noBody = await call(app, "POST", "/api/messages/sent", { body: { ...promiseMail(), text: undefined } });
+    expect(noBody.json.error.message).toMatch(/text or html/);
+    const snooze = await call(app, "POST", "/api/commitments/x/snooze", { body: { preset: "someday" } });
+    expect(snooze.status).toBe(400);
+    const tpl = await call(app, "PUT", "/api/templates/mine", { body: { name: "Mine", body: "Hi {{fristName}}" } });
+    expect(tpl.status).toBe(400);
+    expect(tpl.json.error.message).toMatch(/\{\{firstName\}\}/);
+  });
+
+  it("acts on a promise: snooze, keep, reopen, dismiss, and refuses what makes no sense", async () => {
+    const app = makeApp("local");
+    const id = (await call(app, "POST", "/api/messages/sent", { body: promiseMail() })).json.created[0].id;
+    const snoozed = await call(app, "POST", `/api/commitments/${id}/snooze`, { body: { preset: "tomorrow" } });
+    expect(snoozed.json.status).toBe("snoozed");
+    expect(new Date(snoozed.json.snoozedUntil).toISOString()).toBe("2026-11-19T09:00:00.000Z");
+    expect((await call(app, "POST", `/api/commitments/${id}/keep`)).json.status).toBe("kept");
+    const again = await call(app, "POST", `/api/commitments/${id}/keep`);
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/already kept/);
+    expect((await call(app, "POST", `/api/commitments/${id}/reopen`)).json.status).toBe("open");
+    expect((await call(app, "POST", `/api/commitments/${id}/dismiss`, { body: { reason: "not-a-promise" } })).json.status).toBe("dismissed");
+  });
+
+  it("renews with a 'no news yet' update: queued where Kept can send, composed where it can't", async () => {
+    for (const mail of [true, false]) {
+      const app = makeApp("local", mail);
+      const id = (await call(app, "POST", "/api/messages/sent", { body: promiseMail({ messageId: `m-${mail}`, threadId: `t-${mail}` }) })).json.created[0].id;
+      const r = await call(app, "POST", `/api/commitments/${id}/renew`, { body: { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" } });
+      expect(r.status).toBe(200);
+      expect(r.json.old.status).toBe("kept");
+      expect(r.json.renewed.dueDate).toBe("2026-11-25");
+      expect(r.json.reply.text).toContain("Wednesday 25 November");
+      expect(r.json.reply.delivery).toBe(mail ? "queued" : "compose");
+      if (!mail) expect(r.json.reply.mailto).toMatch(/^mailto:ana%40example\.com\?subject=Re%3A%20Senior%20Analyst%20role/);
+    }
+    expect(provider.replies).toHaveLength(1);
+  });
+
+  it("serves the summary, templates, check-ins and the OpenAPI document", async () => {
+    const app = makeApp("local");
+    await call(app, "POST", "/api/messages/sent", { body: promiseMail() });
+    const summary = await call(app, "GET", "/api/summary");
+    expect(summary.json.open).toBe(1);
+    expect(summary.json.weekly).toHaveLength(12);
+    const ci = await call(app, "POST", "/api/check-ins", { body: { counterpart: { name: "Ana", address: "ana@example.com" }, subject: "Catch up" } });
+    expect(ci.status).toBe(201);
+    expect(ci.json.dueDate).toBe("2027-02-16");
+    expect((await call(app, "GET", "/api/check-ins")).json.items).toHaveLength(1);
+    expect((await call(app, "DELETE", `/api/check-ins/${ci.json.id}`)).json.ok).toBe(true);
+    const doc = await call(app, "GET", "/openapi.json");
+    expect(doc.status).toBe(200);
+    for (const path of ["/api/commitments", "/api/commitments/{id}/renew", "/api/panel", "/api/messages/sent", "/api/summary", "/api/templates/{id}"]) {
+      expect(Object.keys(doc.json.paths)).toContain(path);
+    }
+    expect((await call(app, "GET", "/health")).json.ok).toBe(true);
+  });
+
+  it("publishes follow-ups at a secret feed address that can be replaced", async () => {
+    const app = makeApp("local");
+    await call(app, "POST", "/api/messages/sent", { body: promiseMail() });
+    const { url } = (await call(app, "GET", "/api/feed")).json;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:8787\/feed\/[A-Za-z0-9_-]{40,}\.ics$/);
+    const feed = await call(app, "GET", new URL(url).pathname);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get("content-type")).toMatch(/text\/calendar/);
+    expect(feed.text).toContain("BEGIN:VEVENT");
+    expect(feed.text).toContain("Get back to Ana Silva");
+    const rotated = (await call(app, "POST", "/api/feed/rotate")).json.url;
+    expect(rotated).not.toBe(url);
+    expect((await call(app, "GET", new URL(url).pathname)).status).toBe(404);
+    expect((await call(app, "GET", new URL(rotated).pathname)).status).toBe(200);
+  });
+
+  it("stores no message body anywhere after a full run", async () => {
+    const app = makeApp("local");
+    const marker = "ZEBRA-BODY-MARKER";
+    await call(app, "POST", "/api/messages/sent", {
+      body: promiseMail({ text: `Hi Ana,\n\nThe salary band is ${marker}. I'll get back to you by Friday.\n\nSam` }),
+    });
+    await call(app, "POST", "/api/messages/sent", {
+      body: promiseMail({ messageId: "m2", text: `Hi Ana,\n\nThe code for the door was ${marker}. Unfortunately the client has decided not to progress your application.\n\nSam` }),
+    });
+    expect((await call(app, "GET", "/api/check-ins")).json.items).toHaveLength(1);
+    const id = (await call(app, "GET", "/api/commitments")).json.items[0].id;
+    expect((await call(app, "POST", `/api/commitments/${id}/renew`, { body: { nextUpdateDate: "2026-11-27" } })).status).toBe(200);
+    clock.advance(10 * 86_400_000);
+    const client = (opened.db as unknown as { $client: { execute(s: string): Promise<{ rows: unknown[] }> } }).$client;
+    const { rows: tables } = await client.execute("select name from sqlite_master where type = 'table'");
+    expect(tables.length).toBeGreaterThanOrEqual(9);
+    for (const t of tables as Array<{ name: string }>) {
+      const { rows } = await client.execute(`select * from "${t.name}"`);
+      expect(JSON.stringify(rows), t.name).not.toContain(marker);
+      expect(JSON.stringify(rows), t.name).not.toContain("salary band");
+    }
+  });
+});
+
+describe("every route is scoped to the caller's account", () => {
+  it("another account's ids get 404, never data", async () => {
+    const app = makeApp("token");
+    const alice = await msToken("alice");
+    const bob = await msToken("bob");
+    const made = await call(app, "POST", "/api/messages/sent", { token: alice, body: promiseMail() });
+    expect(made.status).toBe(201);
+    const cid = made.json.created[0].id;
+    const ci = (await call(app, "POST", "/api/check-ins", { token: alice, body: { counterpart: { name: null, address: "ana@example.com" } } })).json.id;
+    await call(app, "PUT", "/api/templates/alices", { token: alice, body: { name: "Alice's", body: "Hi {{firstName}}" } });
+
+    const attempts: Array<[string, string, unknown?]> = [
+      ["GET", `/api/commitments/${cid}`],
+      ["POST", `/api/commitments/${cid}/keep`],
+      ["POST", `/api/commitments/${cid}/dismiss`, { reason: "not-a-promise" }],
+      ["POST", `/api/commitments/${cid}/snooze`, { preset: "tomorrow" }],
+      ["POST", `/api/commitments/${cid}/reopen`],
+      ["POST", `/api/commitments/${cid}/renew`, { nextUpdateDate: "2026-11-30" }],
+      ["POST", "/api/check-ins", { counterpart: { name: null, address: "x@example.com" }, commitmentId: cid }],
+      ["DELETE", `/api/check-ins/${ci}`],
+      ["DELETE", "/api/templates/alices"],
+    ];
+    for (const [method, path, body] of attempts) {
+      const r = await call(app, method, path, { token: bob, body });
+      expect(r.status, `${method} ${path}`).toBe(404);
+      expect(r.text).not.toContain("ana@example.com");
+    }
+    // Lists and the panel show Bob nothing of Alice's.
+    const panel = await call(app, "GET", "/api/panel?counterpart=ana@example.com&threadId=thread-1", { token: bob });
+    expect([panel.json.thisThread, panel.json.otherThreads, panel.json.recentlyClosed, panel.json.checkIns]).toEqual([[], [], [], []]);
+    for (const path of ["/api/commitments", "/api/commitments?threadId=thread-1", "/api/check-ins", "/api/templates", "/api/summary"]) {
+      const r = await call(app, "GET", path, { token: bob });
+      expect(r.status, path).toBe(200);
+      expect(r.text, path).not.toContain("ana@example.com");
+      expect(r.text, path).not.toContain("Alice's");
+    }
+    // Bob writing a template with Alice's id makes his own copy; hers is untouched.
+    await call(app, "PUT", "/api/templates/alices", { token: bob, body: { name: "Bob's", body: "Yo {{firstName}}" } });
+    const hers = (await call(app, "GET", "/api/templates", { token: alice })).json.items.find((t: any) => t.id === "alices");
+    expect(hers.name).toBe("Alice's");
+    // And Alice's promise is still open.
+    expect((await call(app, "GET", `/api/commitments/${cid}`, { token: alice })).json.status).toBe("open");
+  });
+});
