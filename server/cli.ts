@@ -50,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 async function scan(args: string[]): Promise<number> {
   let parsed;
   try {
@@ -118,8 +120,8 @@ async function scan(args: string[]): Promise<number> {
     }
     const s = settingsOf(account);
     console.log(
-      `Read ${report.messages} messages (${report.sent} you sent, ${report.received} to you) as ${report.me.join(", ") || "unknown"}.` +
-        ` Found ${report.created} new promises; ${report.kept} kept, ${report.chased} chased${report.errors.length ? `, ${report.errors.length} messages skipped` : ""}${report.duplicates ? `, ${report.duplicates} already imported` : ""}.`,
+      `Read ${plural(report.messages, "message")} (${report.sent} you sent, ${report.received} to you) as ${report.me.join(", ") || "unknown"}.` +
+        ` Found ${plural(report.created, "new promise")}; ${report.kept} kept, ${report.chased} chased${report.errors.length ? `, ${plural(report.errors.length, "unreadable message")} skipped` : ""}${report.duplicates ? `, ${report.duplicates} already imported` : ""}.`,
     );
     console.log();
     console.log(rows.length ? renderSummary(rows, { now: Date.now(), timeZone: s.timeZone, width: process.stdout.columns ?? 100 }) : "Nobody is waiting on you. Nicely done.");
