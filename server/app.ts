@@ -422,7 +422,8 @@ export function requireAccount(deps: Pick<AppDeps, "db" | "auth" | "newId" | "lo
   return async (c, next) => {
     const len = Number(c.req.header("content-length") ?? 0);
     if (len > MAX_BODY && !c.req.path.startsWith("/api/import")) throw new KeptError("payload_too_large", "The request is too large; send at most 2 MB.");
-    const identity = await deps.auth.identify(c.req.header("authorization"), c.req.header("host"));
+    // The request URL's host: on Node it comes from the Host header, on Workers from the real URL.
+    const identity = await deps.auth.identify(c.req.header("authorization"), new URL(c.req.url).host);
     const account = await accountFor(deps.db, identity, deps.newId, identity.provider === "local" ? deps.localDefaults : {});
     c.set("identity", identity);
     c.set("account", account);
