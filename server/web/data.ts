@@ -1,0 +1,143 @@
+// What the pages show, read straight from the store with the same rules the API uses.
+import { and, asc, eq, sql } from "drizzle-orm";
+import { firstName, type Commitment, type WorkSettings } from "../../core/model";
+import { DEFAULT_TEMPLATES, type Template } from "../../core/templates";
+import { addWorkingDays } from "../../core/policy";
+import { daysBetween, localDateOf, type LocalDate } from "../../core/time";
+import { schema, type Db } from "../db";
+import { newFeedToken } from "../feed";
+import { getCommitment, history, listCommitments, settingsOf, type AccountRow, type CheckInRow } from "../store";
+import { summarise, type Summary } from "../summary";
+
+/** Past due by more than this many days, a promise is "forgotten" and shown apart. */
+export const FORGOTTEN_AFTER_DAYS = 14;
+const ACTIVE_LIMIT = 1000;
+
+export interface CommitmentView extends Commitment {
+  overdue: boolean;
+  daysLate: number;
+  chased: boolean;
+}
+
+/** The values the reply templates fill in, worked out as the ledger does when it renders them. */
+export interface TemplateValuesView {
+  firstName: string;
+  subject: string;
+  myName: string;
+}
+
+export interface Context {
+  account: AccountRow;
+  settings: WorkSettings;
+  today: LocalDate;
+  /** The default "next update" date: three working days from today. */
+  nextUpdateDate: LocalDate;
+  templates: Array<Template & { builtIn: boolean }>;
+  composeOnly: boolean;
+}
+
+export interface Dashboard extends Context {
+  waiting: CommitmentView[];
+  forgotten: CommitmentView[];
+  total: number;
+  summary: Summary;
+  checkIns: CheckInRow[];
+  feedUrl: string;
+}
+
+export function viewOf(c: Commitment, today: LocalDate): CommitmentView {
+  const active = c.status === "open" || c.status === "snoozed";
+  return { ...c, overdue: active && c.dueDate < today, daysLate: Math.max(0, daysBetween(c.dueDate, today)), chased: c.chaseCount > 0 };
+}
+
+export function valuesFor(c: Commitment, account: AccountRow): TemplateValuesView {
+  const to = c.counterparts[0] ?? { name: null, address: "" };
+  return {
+    firstName: firstName(to),
+    subject: c.subject.replace(/^\s*((re|fw|fwd)\s*:\s*)+/i, "") || "this",
+    myName: account.displayName ?? (account.email ?? "").split("@")[0] ?? "",
+  };
+}
+
+export async function templatesFor(db: Db, accountId: string): Promise<Array<Template & { builtIn: boolean }>> {
+  const own = await db.select().from(schema.templates).where(eq(schema.templates.accountId, accountId)).orderBy(asc(schema.templates.name));
+  const ownIds = new Set(own.map((t) => t.id));
+  return [
+    ...DEFAULT_TEMPLATES.filter((t) => !ownIds.has(t.id)).map((t) => ({ ...t, builtIn: true })),
+    ...own.map((t) => ({ id: t.id, name: t.name, tone: t.tone as Template["tone"], body: t.body, builtIn: false })),
+  ];
+}
+
+export async function context(deps: { db: Db; clock: () => number; mail: unknown }, account: AccountRow): Promise<Context> {
+  const settings = settingsOf(account);
+  const today = localDateOf(deps.clock(), settings.timeZone);
+  return {
+    account,
+    settings,
+    today,
+    nextUpdateDate: addWorkingDays(today, 3, settings),
+    templates: await templatesFor(deps.db, account.id),
+    composeOnly: !deps.mail,
+  };
+}
+
+/** The feed address, made on first use as GET /api/feed does. */
+async function feedUrl(db: Db, account: AccountRow, publicUrl: string): Promise<string> {
+  let token = account.feedToken;
+  if (!token) {
+    await db
+      .update(schema.accounts)
+      .set({ feedToken: newFeedToken() })
+      .where(and(eq(schema.accounts.id, account.id), sql`${schema.accounts.feedToken} is null`));
+    token = (await db.select({ t: schema.accounts.feedToken }).from(schema.accounts).where(eq(schema.accounts.id, account.id)))[0]!.t!;
+  }
+  return `${publicUrl}/feed/${token}.ics`;
+}
+
+export async function dashboard(deps: { db: Db; clock: () => number; mail: unknown; publicUrl: string }, account: AccountRow): Promise<Dashboard> {
+  const ctx = await context(deps, account);
+  const active = (await listCommitments(deps.db, account.id, { status: ["open", "snoozed"], limit: ACTIVE_LIMIT }))
+    .map((c) => viewOf(c, ctx.today))
+    .sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1));
+  const [{ total }] = await deps.db.select({ total: sql<number>`count(*)` }).from(schema.commitments).where(eq(schema.commitments.accountId, account.id));
+  const checkIns = await deps.db
+    .select()
+    .from(schema.checkIns)
+    .where(and(eq(schema.checkIns.accountId, account.id), eq(schema.checkIns.status, "scheduled")))
+    .orderBy(asc(schema.checkIns.dueAt))
+    .limit(20);
+  return {
+    ...ctx,
+    waiting: active.filter((c) => c.daysLate <= FORGOTTEN_AFTER_DAYS),
+    forgotten: active.filter((c) => c.daysLate > FORGOTTEN_AFTER_DAYS),
+    total: Number(total),
+    summary: await summarise(deps.db, account, deps.clock()),
+    checkIns,
+    feedUrl: await feedUrl(deps.db, account, deps.publicUrl),
+  };
+}
+
+export interface CommitmentPage extends Context {
+  item: CommitmentView;
+  history: Awaited<ReturnType<typeof history>>;
+  events: Array<{ id: string; startsAt: number; state: string; title: string }>;
+  renewedTo: Commitment | null;
+}
+
+export async function commitmentPage(deps: { db: Db; clock: () => number; mail: unknown }, account: AccountRow, id: string): Promise<CommitmentPage | null> {
+  const found = await getCommitment(deps.db, account.id, id);
+  if (!found) return null;
+  const ctx = await context(deps, account);
+  const events = await deps.db
+    .select({ id: schema.reminders.id, startsAt: schema.reminders.startsAt, state: schema.reminders.state, title: schema.reminders.title })
+    .from(schema.reminders)
+    .where(eq(schema.reminders.commitmentId, found.id))
+    .orderBy(asc(schema.reminders.startsAt));
+  return {
+    ...ctx,
+    item: viewOf(found, ctx.today),
+    history: await history(deps.db, found.id),
+    events,
+    renewedTo: found.renewedToId ? ((await getCommitment(deps.db, account.id, found.renewedToId)) ?? null) : null,
+  };
+}

@@ -1,0 +1,77 @@
+// The Node half of POST /api/import: the upload streamed to a temp file (with the
+// size limit enforced as it arrives), a look at its first bytes, and the sample's path.
+// Loaded with a dynamic import so the Workers bundle never needs node:fs.
+import { createWriteStream, existsSync } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { KeptError } from "../../core/errors";
+export { importMailbox } from "../importer";
+
+export const SAMPLE_PATH = fileURLToPath(new URL("../../samples/sample.mbox", import.meta.url));
+
+export function samplePath(): string {
+  if (!existsSync(SAMPLE_PATH)) throw new KeptError("not_found", "The sample mailbox isn't installed with this copy of Kept. Upload a mailbox of your own instead.");
+  return SAMPLE_PATH;
+}
+
+/** A file name safe to put in a temp folder, keeping its extension. */
+export function safeName(name: string | undefined): string {
+  const base = basename((name ?? "").replace(/\\/g, "/")).replace(/[^\w.-]+/g, "_").replace(/^\.+/, "").slice(-100);
+  return base || "upload.mbox";
+}
+
+export function tooLarge(limit: number): KeptError {
+  return new KeptError(
+    "payload_too_large",
+    `That file is larger than ${Math.round(limit / 1024 ** 3)} GB, the most Kept imports at once. Export just your Sent folder, or split the mailbox, and import the parts one after another.`,
+  );
+}
+
+/** Streams the request body to a new temp folder; throws payload_too_large as soon as it passes `limit`. */
+export async function saveUpload(body: ReadableStream<Uint8Array>, name: string, limit: number): Promise<{ dir: string; path: string; bytes: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "kept-import-"));
+  const path = join(dir, safeName(name));
+  let bytes = 0;
+  try {
+    await pipeline(
+      Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>),
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          bytes += chunk.length;
+          if (bytes > limit) throw tooLarge(limit);
+          yield chunk;
+        }
+      },
+      createWriteStream(path),
+    );
+    await checkLooksLikeMail(path, bytes);
+    return { dir, path, bytes };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function checkLooksLikeMail(path: string, bytes: number): Promise<void> {
+  if (bytes === 0) throw new KeptError("bad_request", "The file is empty. Choose the .mbox or .eml file again.");
+  const fh = await open(path, "r");
+  const head = Buffer.alloc(512);
+  try {
+    await fh.read(head, 0, 512, 0);
+  } finally {
+    await fh.close();
+  }
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
+    throw new KeptError("bad_request", "That's a zip file. Unzip it first, then upload the .mbox or .eml files inside.");
+  const text = head.toString("latin1").replace(/^\uFEFF/, "");
+  if (!/^From /.test(text) && !/^[\x21-\x39\x3b-\x7e]+:/.test(text))
+    throw new KeptError("bad_request", "This doesn't look like mail. Kept reads .mbox mailboxes and .eml messages; check you picked the right file.");
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}

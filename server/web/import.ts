@@ -1,0 +1,127 @@
+// POST /api/import and /api/import/sample: a mailbox into the ledger, with the
+// progress streamed back as NDJSON lines ({"type":"progress"} … {"type":"done"}).
+// Import reads files, so it runs in the Node server; on Workers it answers 501.
+import type { Context } from "hono";
+import { stream } from "hono/streaming";
+import { KeptError } from "../../core/errors";
+import type { Db } from "../db";
+import type { Ledger } from "../ledger";
+
+export const MAX_IMPORT_BYTES = 1024 ** 3;
+const PROGRESS_EVERY_MS = 100;
+
+/** One import at a time per account: two would race on the same threads. */
+const running = new Set<string>();
+
+function onWorkers(): boolean {
+  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === "Cloudflare-Workers";
+}
+
+function notHere(c: Context) {
+  return c.json(
+    {
+      error: {
+        code: "not_implemented",
+        message: "Importing a mailbox runs in Kept's Node server or its command line (kept import), not on this hosted server. Run Kept on your computer to import, or connect your mail account instead.",
+        details: null,
+      },
+    },
+    501,
+  );
+}
+
+interface ImportBits {
+  importMailbox: typeof import("../importer").importMailbox;
+  saveUpload(body: ReadableStream<Uint8Array>, name: string, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
+  samplePath(): string;
+  removeDir(dir: string): Promise<void>;
+  tooLarge(limit: number): KeptError;
+}
+
+async function nodeBits(): Promise<ImportBits | null> {
+  if (onWorkers()) return null;
+  try {
+    return (await import("./import-node")) as ImportBits;
+  } catch (e) {
+    console.error("import is unavailable here", e);
+    return null;
+  }
+}
+
+export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, from: "upload" | "sample") {
+  const bits = await nodeBits();
+  if (!bits) return notHere(c);
+  const accountId: string = c.get("account").id;
+  if (running.has(accountId)) throw new KeptError("conflict", "An import is already running for your account. Wait for it to finish, then try again.");
+  running.add(accountId);
+  let file: { path: string; dir: string | null; name: string };
+  try {
+    if (from === "sample") {
+      const path = bits.samplePath();
+      file = { path, dir: null, name: "sample.mbox" };
+    } else {
+      const len = Number(c.req.header("content-length") ?? NaN);
+      if (len > MAX_IMPORT_BYTES) throw bits.tooLarge(MAX_IMPORT_BYTES);
+      const body = c.req.raw.body;
+      if (!body) throw new KeptError("bad_request", "No file came with the request. Send the .mbox or .eml file as the request body.");
+      const name = c.req.query("name") ?? c.req.header("x-file-name") ?? "upload.mbox";
+      const saved = await bits.saveUpload(body, name, MAX_IMPORT_BYTES);
+      file = { path: saved.path, dir: saved.dir, name: name.replace(/^.*[\\/]/, "").slice(0, 200) };
+    }
+  } catch (e) {
+    running.delete(accountId);
+    throw e;
+  }
+
+  c.header("content-type", "application/x-ndjson; charset=utf-8");
+  c.header("cache-control", "no-store");
+  c.header("x-content-type-options", "nosniff");
+  return stream(c, async (s) => {
+    let chain: Promise<unknown> = Promise.resolve();
+    const send = (line: unknown) => {
+      chain = chain.then(() => s.write(`${JSON.stringify(line)}\n`)).catch(() => {});
+      return chain;
+    };
+    let last = 0;
+    let lastPhase = "";
+    try {
+      await send({ type: "start", file: file.name });
+      const report = await bits.importMailbox(deps, accountId, file.path, {
+        onProgress: (p) => {
+          const now = Date.now();
+          if (p.phase === lastPhase && now - last < PROGRESS_EVERY_MS) return;
+          last = now;
+          lastPhase = p.phase;
+          void send({ type: "progress", phase: p.phase, messages: p.messages, bytes: p.bytes, totalBytes: p.totalBytes, errors: p.errors });
+        },
+      });
+      const errors = report.errors.slice(0, 50).map((e) => ({ ...e, source: file.name }));
+      await send({
+        type: "done",
+        report: {
+          file: file.name,
+          messages: report.messages,
+          sent: report.sent,
+          received: report.received,
+          created: report.created,
+          kept: report.kept,
+          chased: report.chased,
+          checkIns: report.checkIns,
+          duplicates: report.duplicates,
+          errorCount: report.errors.length,
+          errors,
+        },
+      });
+    } catch (e) {
+      console.error("import failed", e);
+      const error =
+        e instanceof KeptError
+          ? { code: e.code, message: e.message }
+          : { code: "internal", message: "The import stopped because of a problem on Kept's side. Promises found so far are kept; import the file again to finish (messages already seen are skipped)." };
+      await send({ type: "error", error });
+    } finally {
+      running.delete(accountId);
+      if (file.dir) await bits.removeDir(file.dir).catch(() => {});
+    }
+  });
+}
