@@ -9,7 +9,11 @@ interface Cue { re: RegExp; confidence: number }
 const B = "(?<![^ ])";
 const E = "(?![^ ])";
 const G = "(?:[^ .;?!]+ ){0,6}?"; // a short gap of words
-const cue = (src: string, confidence = 0.85): Cue => ({ re: new RegExp(`${B}(?:${src})${E}`), confidence });
+const sources: string[] = [];
+const cue = (src: string, confidence = 0.85): Cue => {
+  sources.push(src);
+  return { re: new RegExp(`${B}(?:${src})${E}`), confidence };
+};
 
 const FORWARD = "(?:forward|further|any further|through|to (?:the )?(?:next|second|final) (?:stage|round))";
 const APPLICANT = "(?:you|your (?:application|candidacy|cv|profile|resume|résumé|submission|proposal|bid|tender|request)|things|this|it|us|our (?:proposal|bid|application))";
@@ -49,6 +53,9 @@ const CUES: Cue[] = [
   cue(`not (?:be )?(?:able|in a position) to (?:offer you|continue with|proceed with|move forward with|take (?:this|you|things) (?:any )?further)`, 0.8),
 ];
 
+// one pass that any cue must pass before the cues are tried one by one
+const ANY_CUE = new RegExp(`${B}(?:${sources.join("|")})${E}`);
+
 // news about someone else: not the recipient's loss
 const THIRD_PARTY = /(?:^| )(?:with|to) (?:the )?other (?:two |three |\d )?(?:candidates|applicants|finalists)|(?:^| )(?:he|she|they) (?:has|have|had) (?:left|pulled out|withdrawn|resigned)|(?:^| )sorry to hear(?: |$)|(?:^| )other finalist (?:has|had) pulled out/;
 // a delay with the outcome still open
@@ -59,7 +66,7 @@ export interface BadNewsHit { confidence: number; from: number; to: number }
 /** The strongest bad-news cue in one sentence, or null. */
 export function findBadNews(tk: Tokenized): BadNewsHit | null {
   const { norm } = tk;
-  if (norm.length === 0) return null;
+  if (norm.length === 0 || !ANY_CUE.test(norm)) return null;
   if (THIRD_PARTY.test(norm) || STILL_OPEN.test(norm)) return null;
   // questions ask; they do not announce
   if (tk.tokens[tk.tokens.length - 1].n === "?") return null;

@@ -54,11 +54,18 @@ const EOD = "(?:end of (?:the |to|business |play |my |the working |the business 
 
 type Resolve = (m: RegExpExecArray, send: LocalDate, ctx: Ctx) => LocalDate | null;
 interface Ctx { dayFirst: boolean; tk: Tokenized; prevToken: string | null }
-interface Rule { re: RegExp; resolve: Resolve; clock?: boolean }
+interface Rule { re: RegExp; resolve: Resolve; clock?: boolean; hint: RegExp }
 
 const B = "(?<![^ ])"; // token start
 const E = "(?![^ ])"; // token end
-const rule = (src: string, resolve: Resolve, clock = false): Rule => ({ re: new RegExp(`${B}(?:${src})${E}`, "g"), resolve, clock });
+/** `hint`: a cheap test the sentence must pass before the rule's regex runs. */
+const rule = (hint: RegExp, src: string, resolve: Resolve, clock = false): Rule => ({ re: new RegExp(`${B}(?:${src})${E}`, "g"), resolve, clock, hint });
+const H_MONTH = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/;
+const H_DIGIT = /\d/;
+const H_WEEKDAY = /mon|tue|wed|thu|fri|sat|sun/;
+const H_TODAY = /today|tonight|eod|cob|eob|eop|cop|close|end of|afternoon|evening|morning|lunch|hour|minute|mins|hrs/;
+/** Nothing that could start a date phrase: skip the whole grammar. */
+const ANY_DATE = /\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|day|week|month|year|tomorrow|tonight|eod|cob|eob|eow|eom|eoy|eop|cop|close|end|hour|noon|midday|fortnight|weekend|morning|afternoon|evening|lunch|minute|mins|hrs|arvo/;
 
 function nextWeekday(send: LocalDate, wd: number): LocalDate {
   const k = (wd - weekdayOf(send) + 7) % 7;
@@ -115,37 +122,37 @@ function weekdayOfWord(w: string): number {
 
 const RULES: Rule[] = [
   // explicit dates: "Friday 11 December", "3rd of December 2026", "December 3rd", "Dec 3, 2026"
-  rule(`(?:${WD}(?: ,)? )?(?:the )?${ORD}(?: of)? (${MON})(?: ,)?(?: (\\d{4}))?`, (m, send) =>
+  rule(H_MONTH, `(?:${WD}(?: ,)? )?(?:the )?${ORD}(?: of)? (${MON})(?: ,)?(?: (\\d{4}))?`, (m, send) =>
     nextMonthDay(send, MONTHS[m[2]], Number(m[1]), m[3] ? Number(m[3]) : undefined)),
-  rule(`(?:${WD}(?: ,)? )?(${MON})(?: \\.)? (?:the )?${ORD}(?: ,)?(?: (\\d{4}))?`, (m, send) =>
+  rule(H_MONTH, `(?:${WD}(?: ,)? )?(${MON})(?: \\.)? (?:the )?${ORD}(?: ,)?(?: (\\d{4}))?`, (m, send) =>
     nextMonthDay(send, MONTHS[m[1]], Number(m[2]), m[3] ? Number(m[3]) : undefined)),
   // numeric: 12/03, 1/8, 04/12/2026 (order by locale); dotted 15.05. (day first)
-  rule(`(?:${WD}(?: ,)? )?(\\d{1,2})/(\\d{1,2})(?:/(\\d{2}|\\d{4}))?`, (m, send, ctx) => {
+  rule(/\//, `(?:${WD}(?: ,)? )?(\\d{1,2})/(\\d{1,2})(?:/(\\d{2}|\\d{4}))?`, (m, send, ctx) => {
     const a = Number(m[1]), b = Number(m[2]);
     const [day, month] = ctx.dayFirst ? [a, b] : [b, a];
     const year = m[3] ? Number(m[3]) : undefined;
     // where the locale's order gives no date, the other order may ("15/12" in en-US)
     return nextMonthDay(send, month, day, year) ?? (month > 12 ? nextMonthDay(send, day, month, year) : null);
   }),
-  rule(`(\\d{4})-(\\d{2})-(\\d{2})`, (m) => validDate(Number(m[1]), Number(m[2]), Number(m[3]))),
-  rule(`(?:${WD}(?: ,)? )?(\\d{1,2})\\.(\\d{1,2})(?:\\.(\\d{2}|\\d{4}))?(?= \\.|\\.|$| [^ ]*[a-z])`, (m, send) =>
+  rule(/\d{4}-/, `(\\d{4})-(\\d{2})-(\\d{2})`, (m) => validDate(Number(m[1]), Number(m[2]), Number(m[3]))),
+  rule(/\d\.\d/, `(?:${WD}(?: ,)? )?(\\d{1,2})\\.(\\d{1,2})(?:\\.(\\d{2}|\\d{4}))?(?= \\.|\\.|$| [^ ]*[a-z])`, (m, send) =>
     nextMonthDay(send, Number(m[2]), Number(m[1]), m[3] ? Number(m[3]) : undefined)),
   // month periods: "end of the month", "next month", "early next month"
-  rule(`(?:the )?(?:end of (?:the |this )?month|month ?end|month-end|eom|end of month|later this month)`, (_m, send) => lastDayOfMonth(send)),
-  rule(`(?:early|the beginning of|beginning of|the start of|start of|early in) next month`, (_m, send) => {
+  rule(/month|eom/, `(?:the )?(?:end of (?:the |this )?month|month ?end|month-end|eom|end of month|later this month)`, (_m, send) => lastDayOfMonth(send)),
+  rule(/month/, `(?:early|the beginning of|beginning of|the start of|start of|early in) next month`, (_m, send) => {
     const { year, month } = monthShift(send, 1);
     return toLocalDate(year, month, 7);
   }),
-  rule(`(?:mid|mid-|middle of) next month`, (_m, send) => {
+  rule(/month/, `(?:mid|mid-|middle of) next month`, (_m, send) => {
     const { year, month } = monthShift(send, 1);
     return toLocalDate(year, month, 15);
   }),
-  rule(`(?:the )?(?:end of |later )?next month`, (_m, send) => {
+  rule(/month/, `(?:the )?(?:end of |later )?next month`, (_m, send) => {
     const { year, month } = monthShift(send, 1);
     return toLocalDate(year, month, daysInMonth(year, month));
   }),
   // named month: "end of May", "early January", "mid-March", "in January"
-  rule(`(?:the )?(end of|early|beginning of|start of|the start of|the beginning of|mid|mid-|middle of|in|by|before|until|till) (${MON})`, (m, send) => {
+  rule(H_MONTH, `(?:the )?(end of|early|beginning of|start of|the start of|the beginning of|mid|mid-|middle of|in|by|before|until|till) (${MON})`, (m, send) => {
     const month = MONTHS[m[2]];
     const { year: y0, month: m0 } = parseLocalDate(send);
     const year = month < m0 ? y0 + 1 : y0;
@@ -157,19 +164,19 @@ const RULES: Rule[] = [
     }
     return toLocalDate(year, month, 7);
   }),
-  rule(`(?:the )?(?:end of (?:the |this )?year|year ?end|year-end|eoy)`, (_m, send) => `${send.slice(0, 4)}-12-31`),
+  rule(/year|eoy/, `(?:the )?(?:end of (?:the |this )?year|year ?end|year-end|eoy)`, (_m, send) => `${send.slice(0, 4)}-12-31`),
   // days of the week
-  rule(`(?:the )?week after next`, (_m, send) => weekDay(send, 2, 5)),
-  rule(`(?:(?:the )?(?:end of |later |late |by )?next week|next week sometime|sometime next week)`, (_m, send) => weekDay(send, 1, 5)),
-  rule(`(?:early|the beginning of|beginning of|the start of|start of|first thing|early in) next week`, (_m, send) => weekDay(send, 1, 1)),
-  rule(`(?:mid|mid-|middle of|the middle of|midweek) next week`, (_m, send) => weekDay(send, 1, 3)),
-  rule(`midweek`, (_m, send) => nextWeekday(send, 3)),
-  rule(`after the weekend`, (_m, send) => nextWeekday(send, 1)),
-  rule(`(?:(?:the )?end of (?:the |this )?(?:working )?week|end of week|eow|this week|later this week|later in the week|(?:by|before) the weekend)`, (_m, send) => weekDay(send, 0, 5)),
-  rule(`(?:over |this |at the )weekend`, (_m, send) => weekDay(send, 0, 7)),
-  rule(`next weekend`, (_m, send) => weekDay(send, 1, 7)),
-  rule(`a week (?:on|from) (${WD})`, (m, send) => addDays(nextWeekday(send, weekdayOfWord(m[1])), 7)),
-  rule(`(?:first thing |(?:${EOD}) (?:on )?)?(?:(this|next|this coming|coming) )?(${WD})(?: (week))?${DAYPART}`, (m, send, ctx) => {
+  rule(/week/, `(?:the )?week after next`, (_m, send) => weekDay(send, 2, 5)),
+  rule(/week/, `(?:(?:the )?(?:end of |later |late |by )?next week|next week sometime|sometime next week)`, (_m, send) => weekDay(send, 1, 5)),
+  rule(/week/, `(?:early|the beginning of|beginning of|the start of|start of|first thing|early in) next week`, (_m, send) => weekDay(send, 1, 1)),
+  rule(/week/, `(?:mid|mid-|middle of|the middle of|midweek) next week`, (_m, send) => weekDay(send, 1, 3)),
+  rule(/midweek/, `midweek`, (_m, send) => nextWeekday(send, 3)),
+  rule(/weekend/, `after the weekend`, (_m, send) => nextWeekday(send, 1)),
+  rule(/week|eow/, `(?:(?:the )?end of (?:the |this )?(?:working )?week|end of week|eow|this week|later this week|later in the week|(?:by|before) the weekend)`, (_m, send) => weekDay(send, 0, 5)),
+  rule(/weekend/, `(?:over |this |at the )weekend`, (_m, send) => weekDay(send, 0, 7)),
+  rule(/weekend/, `next weekend`, (_m, send) => weekDay(send, 1, 7)),
+  rule(/week/, `a week (?:on|from) (${WD})`, (m, send) => addDays(nextWeekday(send, weekdayOfWord(m[1])), 7)),
+  rule(H_WEEKDAY, `(?:first thing |(?:${EOD}) (?:on )?)?(?:(this|next|this coming|coming) )?(${WD})(?: (week))?${DAYPART}`, (m, send, ctx) => {
     const wd = weekdayOfWord(m[2]);
     if (!wd) return null;
     if (!(m[2] in WD_FULL) && !m[1]) {
@@ -181,19 +188,19 @@ const RULES: Rule[] = [
     return m[3] ? addDays(d, 7) : d;
   }),
   // today and tomorrow
-  rule(`(?:the )?day after tomorrow`, (_m, send) => addDays(send, 2)),
-  rule(`(?:(?:first thing|${EOD}|lunchtime|the morning|the afternoon|close) )?(?:on )?tomorrow${DAYPART}|first thing in the morning`, (_m, send) => addDays(send, 1)),
-  rule(`${EOD}(?: today)?|(?:later |sometime |some time |by the end of )?today|tonight|this (?:afternoon|evening|morning)|later on today|lunchtime|end of today|within the hour|(?:in|within) the next hour|in (?:an|one|a few|a couple of|two|three|\\d) (?:hours?|hrs?|minutes?|mins?)`, (_m, send) => send),
+  rule(/tomorrow/, `(?:the )?day after tomorrow`, (_m, send) => addDays(send, 2)),
+  rule(/tomorrow|morning/, `(?:(?:first thing|${EOD}|lunchtime|the morning|the afternoon|close) )?(?:on )?tomorrow${DAYPART}|first thing in the morning`, (_m, send) => addDays(send, 1)),
+  rule(H_TODAY, `${EOD}(?: today)?|(?:later |sometime |some time |by the end of )?today|tonight|this (?:afternoon|evening|morning)|later on today|lunchtime|end of today|within the hour|(?:in|within) the next hour|in (?:an|one|a few|a couple of|two|three|\\d) (?:hours?|hrs?|minutes?|mins?)`, (_m, send) => send),
   // counted days and weeks
-  rule(`(?:in|within|over|over the next|in the next|within the next|the next) (?:(\\d{1,3})-)?(${NUM}) (working|business) days?`, (m, send) => {
+  rule(/day/, `(?:in|within|over|over the next|in the next|within the next|the next) (?:(\\d{1,3})-)?(${NUM}) (working|business) days?`, (m, send) => {
     const n = count(m[2]);
     return Number.isFinite(n) ? workingDays(send, n) : null;
   }),
-  rule(`(${NUM}) (working|business) days?`, (m, send) => {
+  rule(/day/, `(${NUM}) (working|business) days?`, (m, send) => {
     const n = count(m[1]);
     return Number.isFinite(n) ? workingDays(send, n) : null;
   }),
-  rule(`(?:in|within|over|over the next|in the next|within the next|give me) (?:a day or two|a day or so|(?:(\\d{1,3})-)?(${NUM}) days?|the next (?:few|couple of) days|couple days)`, (m, send) => {
+  rule(/day/, `(?:in|within|over|over the next|in the next|within the next|give me) (?:a day or two|a day or so|(?:(\\d{1,3})-)?(${NUM}) days?|the next (?:few|couple of) days|couple days)`, (m, send) => {
     const t = m[0];
     if (/day or two/.test(t)) return addDays(send, 2);
     if (/day or so/.test(t)) return addDays(send, 1);
@@ -202,37 +209,37 @@ const RULES: Rule[] = [
     const n = count(m[2]);
     return Number.isFinite(n) ? addDays(send, n) : null;
   }),
-  rule(`(?:a|the next) day or two`, (_m, send) => addDays(send, 2)),
-  rule(`(?:in|within|over) (?:a|the next) day or so`, (_m, send) => addDays(send, 1)),
-  rule(`(?:in|over) the (?:coming|next) (?:few )?days`, (_m, send) => addDays(send, 3)),
-  rule(`(?:in|within|over the next|in the next|within the next) (${NUM}) (?:hours?|hrs?)`, (m, send) => {
+  rule(/day/, `(?:a|the next) day or two`, (_m, send) => addDays(send, 2)),
+  rule(/day/, `(?:in|within|over) (?:a|the next) day or so`, (_m, send) => addDays(send, 1)),
+  rule(/day/, `(?:in|over) the (?:coming|next) (?:few )?days`, (_m, send) => addDays(send, 3)),
+  rule(/hour|hr/, `(?:in|within|over the next|in the next|within the next) (${NUM}) (?:hours?|hrs?)`, (m, send) => {
     const n = count(m[1]);
     return Number.isFinite(n) ? addDays(send, Math.floor(n / 24)) : null;
   }),
-  rule(`(?:in|within|over the next|in the next|within the next) (?:a fortnight|a week or two|(${NUM}) weeks?|a week'?s time|a week 's time)`, (m, send) => {
+  rule(/week|fortnight/, `(?:in|within|over the next|in the next|within the next) (?:a fortnight|a week or two|(${NUM}) weeks?|a week'?s time|a week 's time)`, (m, send) => {
     const t = m[0];
     if (/fortnight|week or two/.test(t)) return addDays(send, 14);
     if (!m[1]) return addDays(send, 7);
     const n = count(m[1]);
     return Number.isFinite(n) ? addDays(send, 7 * Math.min(n, 520)) : null;
   }),
-  rule(`(?:in|within) (?:a|one|1) month(?:'s time| 's time)?`, (_m, send) => {
+  rule(/month/, `(?:in|within) (?:a|one|1) month(?:'s time| 's time)?`, (_m, send) => {
     const { day } = parseLocalDate(send);
     const { year, month } = monthShift(send, 1);
     return toLocalDate(year, month, Math.min(day, daysInMonth(year, month)));
   }),
   // "on the 5th", "by the 14th"
-  rule(`(?:the )${ORD}`, (m, send, ctx) => {
+  rule(/\d(?:st|nd|rd|th)/, `(?:the )${ORD}`, (m, send, ctx) => {
     if (!/(?:st|nd|rd|th)$/.test(m[0])) return null;
     return nextDayOfMonth(send, Number(m[1]));
   }),
-  rule(`(\\d{1,2})(?:st|nd|rd|th)`, (m, send, ctx) => {
+  rule(/\d(?:st|nd|rd|th)/, `(\\d{1,2})(?:st|nd|rd|th)`, (m, send, ctx) => {
     const prev = ctx.prevToken;
     if (!prev || !["by", "on", "before", "until", "till"].includes(prev)) return null;
     return nextDayOfMonth(send, Number(m[1]));
   }),
   // a bare clock time: the sending day
-  rule(`(?:noon|midday|(?:\\d{1,2}(?::\\d{2})?(?: ?(?:am|pm|a\\.m|p\\.m))|\\d{1,2}:\\d{2}))`, (m, _send, ctx) => {
+  rule(/\d|noon|midday/, `(?:noon|midday|(?:\\d{1,2}(?::\\d{2})?(?: ?(?:am|pm|a\\.m|p\\.m))|\\d{1,2}:\\d{2}))`, (m, _send, ctx) => {
     const prev = ctx.prevToken;
     if (!prev || !["by", "at", "before", "around", "until", "till", "for"].includes(prev)) return null;
     return _send;
@@ -243,8 +250,9 @@ const RULES: Rule[] = [
 export function findDates(tk: Tokenized, send: LocalDate, dayFirst: boolean): DateHit[] {
   const found: DateHit[] = [];
   const { norm, tokens } = tk;
-  if (norm.length === 0) return found;
+  if (norm.length === 0 || !ANY_DATE.test(norm)) return found;
   for (const r of RULES) {
+    if (!r.hint.test(norm)) continue;
     r.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = r.re.exec(norm)) !== null) {

@@ -56,8 +56,11 @@ export interface Detection {
 export type { CommitmentKind };
 
 const MAX_SENTENCE_OUT = 500;
-// Comm-ish words; a sentence without any of them cannot hold a promise.
-const PREFILTER = /back|revert|know|touch|update|follow|call|ring|phone|email|e-mail|message|text|ping|send|share|forward|provide|deliver|ship|dispatch|confirm|have|get|contact|reach|reply|respond|hear|expect|leave|follow|keep|posted|line|shout|write|speak|talk|chat|brief|notify|inform|advise|issue|circulate|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot/i;
+// Cheap gates before tokenising: a promise needs a commitment cue and a
+// communication word; bad news needs one of its cue words.
+const COMMITMENT_CUE = /\b(?:i|we|will|ill|let|lemme|you|u|expect|revert|reverting|back|leave|follow)\b|['’]ll\b|\bwon['’]t\b/i;
+const COMM_CUE = /\b(?:back|revert|know|touch|updat|follow|call|ring|phon|e-?mail|messag|text|ping|send|sending|shar|forward|provid|deliver|ship|dispatch|confirm|hav|get|contact|reach|repl|respond|hear|expect|leave|keep|line|shout|writ|speak|talk|chat|brief|notify|inform|advise|issue|circulate|post|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot|pass)/i;
+const BAD_CUE = /\b(?:not|no|never|unable|hold|freez|froze|frozen|filled|cancel|withdr|rescind|retract|revok|pull|another|other|declin|reject|unsuccessful|regret|pass|paus|off|cut|scrap|shelv|selected|chosen|chose|award|someone)|n['’]t\b/i;
 
 /** Parse and check the arguments a caller can get wrong; everything else never throws. */
 function sendingDay(sentAt: DetectInput["sentAt"], timeZone: string): LocalDate {
@@ -127,9 +130,12 @@ export function detect(input: DetectInput): Detection {
   for (let i = 0; i < spans.length; i++) {
     const span = spans[i];
     const sentence = cleanedText.slice(span[0], span[1]);
+    const maybePromise = !autoReply && COMMITMENT_CUE.test(sentence) && COMM_CUE.test(sentence);
+    const maybeBad = BAD_CUE.test(sentence);
+    if (!maybePromise && !maybeBad) { nextTk = null; continue; }
     const tk = nextTk ?? tokenize(sentence);
     nextTk = null;
-    const bn = findBadNews(tk);
+    const bn = maybeBad ? findBadNews(tk) : null;
     if (bn && (!badNews || bn.confidence > badNews.confidence)) {
       badNews = {
         sentence: cap(sentence),
@@ -138,7 +144,7 @@ export function detect(input: DetectInput): Detection {
         confidence: bn.confidence,
       };
     }
-    if (autoReply || !PREFILTER.test(sentence)) continue;
+    if (!maybePromise) continue;
     const hits = findPromises(tk);
     if (hits.length === 0) {
       const next: Span | undefined = spans[i + 1];

@@ -20,8 +20,19 @@ export interface Tokenized {
   starts: number[];
 }
 
-const IS_WORD = /[\p{L}\p{N}]/u;
-const JOINERS = "'’./:-";
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const PUNCT = new Map<number, string>([
+  [44, ","], [59, ";"], [58, ":"], [63, "?"], [33, "!"], [46, "."], [40, "("], [41, ")"], [34, "\""],
+  [0x201c, "\""], [0x201d, "\""], [0x2013, ","], [0x2014, ","], [38, "and"],
+]);
+function isAsciiWord(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+function isWordChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  return WORD_CHAR.test(ch);
+}
 
 const CONTRACTION_IS = new Set(["it", "that", "there", "what", "he", "she", "here", "who", "where"]);
 const SPELLINGS: Record<string, string[]> = {
@@ -60,7 +71,8 @@ const AFTER_ILL = new Set([
 ]);
 
 function expand(word: string): string[] {
-  const w = word.toLowerCase().replace(/’/g, "'");
+  let w = word.toLowerCase();
+  if (w.includes("’")) w = w.replace(/’/g, "'");
   const fixed = SPELLINGS[w];
   if (fixed) return fixed;
   const q = w.indexOf("'");
@@ -88,26 +100,28 @@ export function tokenize(text: string): Tokenized {
   const n = text.length;
   let i = 0;
   while (i < n) {
+    const code = text.charCodeAt(i);
     const ch = text[i];
-    if (IS_WORD.test(ch)) {
+    if (code < 128 ? isAsciiWord(code) : WORD_CHAR.test(ch)) {
       let j = i + 1;
       while (j < n) {
-        const c = text[j];
-        if (IS_WORD.test(c)) { j++; continue; }
-        if (JOINERS.includes(c) && j + 1 < n && IS_WORD.test(text[j + 1])) { j += 2; continue; }
+        const c = text.charCodeAt(j);
+        if (c < 128 ? isAsciiWord(c) : WORD_CHAR.test(text[j])) { j++; continue; }
+        // ' ’ . / : - join two word characters ("I'll", "12/03", "10:30am", "e-mail")
+        if ((c === 39 || c === 0x2019 || c === 46 || c === 47 || c === 58 || c === 45) && j + 1 < n && isWordChar(text[j + 1])) { j += 2; continue; }
         break;
       }
       const word = text.slice(i, j);
       const parts = expand(word);
-      const cap = ch !== ch.toLowerCase();
+      const cap = code < 128 ? code >= 65 && code <= 90 : ch !== ch.toLowerCase();
       for (const p of parts) tokens.push({ n: p, s: i, e: j, cap });
       i = j;
       continue;
     }
-    if (",;:?!.()\"“”–—&".includes(ch)) {
-      const norm = ch === "–" || ch === "—" ? "," : ch === "&" ? "and" : ch === "“" || ch === "”" ? "\"" : ch;
-      tokens.push({ n: norm, s: i, e: i + 1, cap: false });
-    } else if (ch === "-" && i > 0 && text[i - 1] === " " && i + 1 < n && text[i + 1] === " ") {
+    const punct = PUNCT.get(code);
+    if (punct !== undefined) {
+      tokens.push({ n: punct, s: i, e: i + 1, cap: false });
+    } else if (code === 45 && i > 0 && text.charCodeAt(i - 1) === 32 && i + 1 < n && text.charCodeAt(i + 1) === 32) {
       tokens.push({ n: ",", s: i, e: i + 1, cap: false });
     }
     i++;
