@@ -1,0 +1,328 @@
+// The dashboard rendered on the server through app.request: empty state, the
+// waiting and forgotten lists, figures and charts, the promise page, escaping,
+// sign-in pages, the assets, and POST /api/import with its NDJSON progress.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { Script } from "node:vm";
+import { createApp } from "../../server/app";
+import { Authenticator, type AuthConfig } from "../../server/auth";
+import { openDatabase, type OpenedDb } from "../../server/db-node";
+import { MemoryProvider } from "../../server/providers/memory";
+import { mountWeb } from "../../server/web";
+import { TestClock } from "../support";
+
+const SAMPLE = new URL("../../samples/sample.mbox", import.meta.url);
+const HOST = "127.0.0.1:8787";
+
+let dir: string;
+let opened: OpenedDb;
+let clock: TestClock;
+let provider: MemoryProvider;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "kept-web-"));
+  opened = await openDatabase(`file:${join(dir, "kept.db")}`);
+  clock = new TestClock(Date.parse("2026-11-25T10:00:00Z"));
+  provider = new MemoryProvider({}, clock.fn);
+});
+afterEach(() => {
+  opened.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function makeApp(opts: { mode?: AuthConfig["mode"]; mail?: boolean } = {}) {
+  const deps = {
+    db: opened.db,
+    clock: clock.fn,
+    newId: randomUUID,
+    calendar: provider,
+    mail: opts.mail ? provider : null,
+    publicUrl: "http://127.0.0.1:8787",
+    auth: new Authenticator({ mode: opts.mode ?? "local" }),
+    localDefaults: { timeZone: "Europe/London", locale: "en-GB" },
+  };
+  return createApp({ ...deps, mount: (a) => mountWeb(a, deps) });
+}
+type App = ReturnType<typeof makeApp>;
+
+async function call(app: App, method: string, path: string, opts: { body?: unknown; raw?: BodyInit; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { host: HOST, ...opts.headers };
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  const res = await app.request(`http://${headers.host}${path}`, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* HTML or NDJSON */
+  }
+  return { status: res.status, text, json, headers: res.headers };
+}
+
+const lines = (text: string) => text.trim().split("\n").map((l) => JSON.parse(l));
+
+async function sent(app: App, over: { id: string; to: string; name: string; subject: string; text: string; sentAt: string }) {
+  const r = await call(app, "POST", "/api/messages/sent", {
+    body: {
+      threadId: `t-${over.id}`,
+      messageId: over.id,
+      internetMessageId: `<${over.id}@example.com>`,
+      subject: over.subject,
+      to: [{ name: over.name, address: over.to }],
+      sentAt: over.sentAt,
+      text: over.text,
+    },
+  });
+  expect(r.status, r.text).toBe(201);
+  return r.json.created[0].id as string;
+}
+
+async function seed(app: App) {
+  const recent = await sent(app, {
+    id: "m1",
+    to: "ana@example.com",
+    name: "Ana Silva",
+    subject: "Senior Analyst role",
+    text: "Hi Ana,\n\nI'll get back to you by Friday with their feedback.\n\nSam",
+    sentAt: "2026-11-23T10:00:00Z",
+  });
+  const old = await sent(app, {
+    id: "m2",
+    to: "ben@example.com",
+    name: "Ben Ode",
+    subject: "Job spec <b>bold</b>",
+    text: "Hi Ben,\n\nI'll send the job spec <script>alert(1)</script> tomorrow.\n\nSam",
+    sentAt: "2026-10-01T10:00:00Z",
+  });
+  return { recent, old };
+}
+
+describe("the dashboard", () => {
+  it("explains the way in when there is nothing yet, with no button that does nothing", async () => {
+    const r = await call(makeApp(), "GET", "/");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/text\/html/);
+    expect(r.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+    expect(r.text).toContain("Start with mail you&#39;ve already sent");
+    expect(r.text).toMatch(/<button[^>]*data-action="import-sample"[^>]*>Try the sample mailbox<\/button>/);
+    expect(r.text).toMatch(/<input[^>]*id="import-file"[^>]*type="file"/);
+    expect(r.text).toContain("Connecting Outlook and Gmail directly is on its way");
+    expect(r.text).not.toMatch(/<button[^>]*>[^<]*(Connect|Outlook|Gmail)/);
+    expect(r.text).not.toContain("People waiting on you");
+    // Every button on the page does something: an action, a dialog close, or a form submit.
+    const buttons = r.text.match(/<button[^>]*>/g) ?? [];
+    for (const b of buttons) expect(b, b).toMatch(/data-action=|data-close|type="submit"|id="compose-copy"/);
+  });
+
+  it("lists who is waiting oldest first, forgotten promises apart, figures and accessible charts", async () => {
+    const app = makeApp();
+    const { recent, old } = await seed(app);
+    const r = await call(app, "GET", "/");
+    expect(r.status).toBe(200);
+    const html = r.text;
+
+    expect(html).toContain("2 people are waiting on you");
+    // Landmarks and the live region.
+    expect(html).toMatch(/<main id="main"/);
+    expect(html).toMatch(/<header class="top">/);
+    expect(html).toMatch(/id="toast"[^>]*role="status"[^>]*aria-live="polite"/);
+    expect(html).toMatch(/id="alert"[^>]*role="alert"/);
+
+    const waiting = html.slice(html.indexOf('id="waiting"'), html.indexOf('id="forgotten"'));
+    const forgotten = html.slice(html.indexOf('id="forgotten"'), html.indexOf('id="charts"'));
+    expect(waiting).toContain(`id="c-${recent}"`);
+    expect(waiting).not.toContain(`id="c-${old}"`);
+    expect(waiting).toContain("I&#39;ll get back to you by Friday with their feedback.");
+    expect(waiting).toContain('data-template="general-no-news"');
+    expect(forgotten).toContain(`id="c-${old}"`);
+    expect(forgotten).toContain('data-template="owe-you-an-update"');
+    expect(forgotten).toMatch(/Overdue \d+ weeks/);
+    for (const action of ["renew", "keep", "snooze", "dismiss", "check-in"]) expect(waiting).toContain(`data-action="${action}"`);
+    for (const preset of ["later-today", "tomorrow", "in-3-days", "next-week"]) expect(waiting).toContain(`data-preset="${preset}"`);
+
+    // User text is escaped, never markup.
+    expect(html).not.toContain("<script>alert(1)</script>");
+    expect(html).not.toContain("<b>bold</b>");
+    expect(html).toContain("Job spec &lt;b&gt;bold&lt;/b&gt;");
+
+    // Figures.
+    expect(html).toMatch(/<dt>Open<\/dt><dd><span class="stat-value">2<\/span>/);
+    expect(html).toMatch(/<dt>Overdue<\/dt><dd><span class="stat-value">1<\/span>/);
+
+    // Charts: role="img" with a title and description, and the numbers in a table.
+    const svgs = html.match(/<svg viewBox="0 0 640 240" role="img" aria-labelledby="[^"]+"/g) ?? [];
+    expect(svgs).toHaveLength(2);
+    expect(html).toContain('<title id="chart-weekly-title">');
+    expect(html).toContain('<title id="chart-waited-title">');
+    expect(html).toContain("<caption>Promises made and kept per week</caption>");
+    expect(html).toContain("<caption>How long people waited</caption>");
+
+    // The calendar feed, made on first view.
+    expect(html).toMatch(/id="feed-url" type="text" readonly value="http:\/\/127\.0\.0\.1:8787\/feed\/[A-Za-z0-9_-]{20,}\.ics"/);
+    const feed = await call(app, "GET", "/api/feed");
+    expect(html).toContain(feed.json.url);
+
+    // The page data for the script: templates, today, and +3 working days (Wed 25 Nov → Mon 30 Nov).
+    const data = JSON.parse(/<script type="application\/json" id="kept-data">([^<]*)<\/script>/.exec(html)![1]);
+    expect(data).toMatchObject({ today: "2026-11-25", nextUpdateDate: "2026-11-30", composeOnly: true, locale: "en-GB" });
+    expect(data.templates.map((t: { id: string }) => t.id)).toContain("owe-you-an-update");
+    expect(html).toContain('id="renew-date" name="nextUpdateDate" type="date" required min="2026-11-25" value="2026-11-30"');
+    expect(html).toContain("Continue to email");
+  });
+
+  it("says Send update when Kept can send mail", async () => {
+    const app = makeApp({ mail: true });
+    await seed(app);
+    const r = await call(app, "GET", "/");
+    expect(r.text).toContain(">Send update</button>");
+  });
+
+  it("shows upcoming check-ins with a cancel button", async () => {
+    const app = makeApp();
+    const { recent } = await seed(app);
+    const k = await call(app, "POST", "/api/check-ins", { body: { counterpart: { name: "Ana Silva", address: "ana@example.com" }, subject: "Senior Analyst role", commitmentId: recent } });
+    expect(k.status).toBe(201);
+    const r = await call(app, "GET", "/");
+    expect(r.text).toContain(`data-check-in-id="${k.json.id}"`);
+    expect(r.text).toContain('aria-label="Cancel check-in with Ana Silva"');
+  });
+});
+
+describe("one promise's page", () => {
+  it("shows the promise, who is waiting, its history and events, and the actions", async () => {
+    const app = makeApp();
+    const { recent } = await seed(app);
+    await call(app, "POST", `/api/commitments/${recent}/snooze`, { body: { preset: "tomorrow" } });
+    const r = await call(app, "GET", `/c/${recent}`);
+    expect(r.status).toBe(200);
+    expect(r.text).toContain("Ana Silva is waiting on you; snoozed for now.");
+    expect(r.text).toMatch(/<h2 class="who" id="who-[^"]+">Ana Silva/);
+    expect(r.text).toContain("Promise found");
+    expect(r.text).toContain("Snoozed</span> <span class=\"muted\">until ");
+    expect(r.text).toContain('data-action="keep"');
+    expect(r.text).toContain('id="renew"');
+  });
+
+  it("offers Reopen once kept, and links on to the new promise after an update", async () => {
+    const app = makeApp();
+    const { recent } = await seed(app);
+    const renewed = await call(app, "POST", `/api/commitments/${recent}/renew`, { body: { templateId: "general-no-news", nextUpdateDate: "2026-11-30" } });
+    expect(renewed.status).toBe(200);
+    expect(renewed.json.reply.delivery).toBe("compose");
+    const r = await call(app, "GET", `/c/${recent}`);
+    expect(r.text).toContain("Kept. Ana Silva heard back from you.");
+    expect(r.text).toContain('data-action="reopen"');
+    expect(r.text).toContain(`href="/c/${renewed.json.renewed.id}"`);
+    expect(r.text).toContain("next update by Monday 30 November");
+  });
+
+  it("answers 404 with a page for an unknown id", async () => {
+    const r = await call(makeApp(), "GET", "/c/nope");
+    expect(r.status).toBe(404);
+    expect(r.text).toContain("No such promise");
+  });
+});
+
+describe("sign-in", () => {
+  it("token mode without a token: a page saying how to get in, not a JSON error", async () => {
+    const r = await call(makeApp({ mode: "token" }), "GET", "/");
+    expect(r.status).toBe(401);
+    expect(r.headers.get("content-type")).toMatch(/text\/html/);
+    expect(r.text).toContain("Open Kept from your mail");
+  });
+
+  it("local mode from another host: 403 with the reason", async () => {
+    const r = await call(makeApp(), "GET", "/", { headers: { host: "kept.example.com" } });
+    expect(r.status).toBe(403);
+    expect(r.text).toContain("Local mode only answers on localhost");
+  });
+});
+
+describe("assets", () => {
+  it("serves the script (valid JS), the stylesheet with light and dark, and the icon", async () => {
+    const app = makeApp();
+    const js = await call(app, "GET", "/assets/kept.js");
+    expect(js.headers.get("content-type")).toMatch(/text\/javascript/);
+    expect(() => new Script(js.text)).not.toThrow();
+    const css = await call(app, "GET", "/assets/kept.css");
+    expect(css.headers.get("content-type")).toMatch(/text\/css/);
+    expect(css.text).toContain("prefers-color-scheme: dark");
+    expect(css.text).toContain(":focus-visible");
+    const icon = await call(app, "GET", "/assets/icon.svg");
+    expect(icon.headers.get("content-type")).toMatch(/image\/svg\+xml/);
+  });
+});
+
+describe("POST /api/import", () => {
+  it("imports an uploaded mbox, streaming progress then the report", async () => {
+    const app = makeApp();
+    const r = await call(app, "POST", "/api/import?name=sample.mbox", { raw: readFileSync(SAMPLE), headers: { "content-type": "application/octet-stream" } });
+    expect(r.status, r.text).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/application\/x-ndjson/);
+    const out = lines(r.text);
+    expect(out[0]).toEqual({ type: "start", file: "sample.mbox" });
+    expect(out.some((l) => l.type === "progress" && l.phase === "read")).toBe(true);
+    const done = out[out.length - 1];
+    expect(done.type).toBe("done");
+    expect(done.report).toMatchObject({ file: "sample.mbox", messages: 42, errorCount: 1 });
+    expect(done.report.created).toBeGreaterThan(5);
+    expect(done.report.errors[0].source).toBe("sample.mbox"); // never the temp path
+    const list = await call(app, "GET", "/api/commitments?status=open,snoozed");
+    expect(list.json.items.length).toBe(done.report.created - done.report.kept);
+  });
+
+  it("imports the sample from the server, and a second run finds duplicates, not new promises", async () => {
+    const app = makeApp();
+    const first = lines((await call(app, "POST", "/api/import/sample")).text).pop();
+    expect(first.type).toBe("done");
+    const again = lines((await call(app, "POST", "/api/import/sample")).text).pop();
+    expect(again.report.created).toBe(0);
+    expect(again.report.duplicates).toBeGreaterThan(0);
+  });
+
+  it("imports a single .eml", async () => {
+    const app = makeApp();
+    const eml = [
+      "From: Sam Taylor <sam@example.com>",
+      "To: Ana Silva <ana@example.com>",
+      "Subject: Your application",
+      "Date: Mon, 23 Nov 2026 10:00:00 +0000",
+      "Message-ID: <eml-1@example.com>",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Hi Ana,",
+      "",
+      "I'll get back to you by Friday.",
+      "",
+      "Sam",
+      "",
+    ].join("\r\n");
+    const r = await call(app, "POST", "/api/import?name=one.eml", { raw: eml });
+    const done = lines(r.text).pop();
+    expect(done).toMatchObject({ type: "done", report: { messages: 1 } });
+  });
+
+  it("refuses what it can't read, with messages that say what to do", async () => {
+    const app = makeApp();
+    const big = await call(app, "POST", "/api/import?name=huge.mbox", { raw: "From x", headers: { "content-length": String(2 * 1024 ** 3) } });
+    expect(big.status).toBe(413);
+    expect(big.json.error.message).toMatch(/larger than 1 GB/);
+    const zip = await call(app, "POST", "/api/import?name=mail.zip", { raw: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]) });
+    expect(zip.status).toBe(400);
+    expect(zip.json.error.message).toMatch(/zip file. Unzip it first/);
+    const junk = await call(app, "POST", "/api/import?name=notes.txt", { raw: "just some words\n" });
+    expect(junk.status).toBe(400);
+    expect(junk.json.error.message).toMatch(/doesn't look like mail/);
+    const empty = await call(app, "POST", "/api/import?name=empty.mbox", { raw: "" });
+    expect(empty.status).toBe(400);
+    expect(empty.json.error.message).toMatch(/empty|No file/);
+  });
+
+  it("needs an account like the rest of the API", async () => {
+    const r = await call(makeApp({ mode: "token" }), "POST", "/api/import/sample");
+    expect(r.status).toBe(401);
+  });
+});
