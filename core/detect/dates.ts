@@ -50,7 +50,7 @@ const MON = "(?:january|february|march|april|may|june|july|august|september|octo
 const NUM = "(?:\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|a couple of|couple of|a few|few)";
 const ORD = "(\\d{1,2})(?:st|nd|rd|th)?";
 const DAYPART = "(?: (?:morning|afternoon|evening|night|lunchtime|lunch|am|pm|eod|cob|latest|at the latest))?";
-const EOD = "(?:end of (?:the |to|business |play |my |the working |the business )?day|eod|cob|eob|close of (?:business|play)|end of (?:play|business)|eop|cop)";
+const EOD = "(?:end of (?:the |to|business |play |my |the working |the business )?day|eod|cob|eob|e\\.o\\.d|c\\.o\\.b|close of (?:business|play)|end of (?:play|business)|eop|cop)";
 
 type Resolve = (m: RegExpExecArray, send: LocalDate, ctx: Ctx) => LocalDate | null;
 interface Ctx { dayFirst: boolean; tk: Tokenized; prevToken: string | null }
@@ -126,6 +126,8 @@ const RULES: Rule[] = [
     nextMonthDay(send, MONTHS[m[2]], Number(m[1]), m[3] ? Number(m[3]) : undefined)),
   rule(H_MONTH, `(?:${WD}(?: ,)? )?(${MON})(?: \\.)? (?:the )?${ORD}(?: ,)?(?: (\\d{4}))?`, (m, send) =>
     nextMonthDay(send, MONTHS[m[1]], Number(m[2]), m[3] ? Number(m[3]) : undefined)),
+  // a weekday with an ordinal day: "Thursday the 12th" takes the date
+  rule(H_WEEKDAY, `${WD}(?: ,)? (?:the )?(\\d{1,2})(?:st|nd|rd|th)`, (m, send) => nextDayOfMonth(send, Number(m[1]))),
   // numeric: 12/03, 1/8, 04/12/2026 (order by locale); dotted 15.05. (day first)
   rule(/\//, `(?:${WD}(?: ,)? )?(\\d{1,2})/(\\d{1,2})(?:/(\\d{2}|\\d{4}))?`, (m, send, ctx) => {
     const a = Number(m[1]), b = Number(m[2]);

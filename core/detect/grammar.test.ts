@@ -36,6 +36,12 @@ describe("promises (one each)", () => {
     "We are investigating and will respond in full within 3 working days.",
     "Sounds good, I'll send it over tomorrow, does that work?",
     "I should have an update for you by Friday.",
+    "I'll call tomorrow.",
+    "Will update when I know more.",
+    "thx - will get back to u asap",
+    "I'll post a revised patch once I've tested it.",
+    "You should hear from me by Friday.",
+    "I'll fax it to you this afternoon.",
   ];
   it.each(cases)("%s", (s) => expect(detected(s).length).toBeGreaterThan(0));
 });
@@ -81,6 +87,9 @@ describe("not promises", () => {
     ["call to a third party", "I'll call Priya this afternoon."],
     ["wait", "I will wait for your update."],
     ["keep in mind", "We will keep you in mind for future roles."],
+    ["habit", "We will send out the newsletter every Monday."],
+    ["third party after a first-person clause", "We will review it and the manager will get back to you."],
+    ["noun, not verb", "I will wait for your update."],
   ];
   it.each(cases)("%s: %s", (_why, s) => expect(detected(s)).toEqual([]));
 });

@@ -36,9 +36,11 @@ const SUBJECTLESS = new RegExp(`${B}will${E}`, "g");
 const LET_ME = new RegExp(`${B}let me${E}`, "g");
 
 // --- the verb phrase ------------------------------------------------------
-const YOU = "(?:you|you guys|ya|everyone|you all|you both|all of you|y'all|the team|the group|the list)";
+const YOU = "(?:you|you guys|ya|everyone|you all|you both|all of you|y'all|folks|the team|the group|the list|this thread|the thread)";
+// a date or time word right after an object-less verb ("Will call tomorrow", "I'll update when I know more")
+const WHEN_NEXT = "(?= (?:back|again|later|tomorrow|today|tonight|this|next|on|first|in|at|around|after|before|shortly|soon|asap|when|once|by|as soon|eod|cob|eow|within|early|over)(?: |$)| [.!,;]|$)";
 const ITEM = "(?:update|answer|call|ring|bell|shout|buzz|holler|heads up|heads-up|feedback|response|confirmation|details|tinkle|decision|steer|yes or no|quick call|quick update|full update|final answer|proper answer)";
-const DELIVERABLE = "(?:news|update|updates|answer|answers|decision|feedback|response|confirmation|results?|outcome|clarity|details|information|info|verdict|offer|numbers|figures|proposal|quote|draft|contract|dates|times|slots)";
+const DELIVERABLE = "(?:news|update|updates|answer|answers|decision|feedback|response|confirmation|results?|outcome|clarity|details|information|info|verdict|offer|numbers|figures|proposal|quote|draft|contract|dates|times|slots|report|summary|documents|pack|spec|schedule|shortlist|invoice|agenda|slides|deck|estimate)";
 const COMM_SOURCES = [
   `(?:get|getting|come|coming|be) (?:right |straight |quickly )?back (?:in touch )?(?:to ${YOU}${E}|with (?!them|him|her)|on (?:this|that|it|the|your|those|these|both|all)${E}|about${E}|regarding${E}|re${E})`,
   `(?:circle|circling|loop|looping|report|reporting|feed|feeding|swing|swinging|check|checking) back`,
@@ -61,6 +63,10 @@ const COMM_SOURCES = [
   `(?:get|getting) (?:(?:${W}|,) ){0,12}?(?:over |across |through |back |out )?to (?:you|everyone)${E}`,
   `(?:get|getting) you (?:a|an|the|some|my|our|those|these|that|this|it|them|your|more)${E}`,
   `(?:pick|take) (?:this|it|that|things) (?:up )?(?:further )?with you${E}`,
+  `(?<!(?:your|my|an|a|the|our|their|his|her|for|this|that|any|no|an|of) )(?:call|ring|phone|email|text|message|update|write)${WHEN_NEXT}`,
+  `(?:get|talk|touch base) with you${E}`,
+  `update (?:this|the|my) (?:thread|post|list|ticket|issue|bug)${E}`,
+  `(?:fax|faxing|fedex|courier|messenger|overnight)${E}`,
   `(?:be|being) back (?:to|with) you${E}`,
 ];
 const COMM = new RegExp(`(?:${COMM_SOURCES.join("|")})`, "y");
@@ -68,7 +74,10 @@ const COMM = new RegExp(`(?:${COMM_SOURCES.join("|")})`, "y");
 const STOP_WORDS = new Set([
   "if", "whether", "because", "unless", "until", "once", "when", "whenever", "while", "although", "though",
   "since", "so", "that", "who", "which", "where", "they", "he", "she", "i", "we", "someone", "somebody", "or",
+  "will", "shall", "can", "must",
 ]);
+// "every Monday", "each week": a habit, not a promise
+const HABIT = /(?:^| )(?:every|each) (?:day|week|month|morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time|year|quarter)(?: |$)/;
 const VETO_WORDS = new Set(["would", "could", "might", "may", "was", "were", "had", "always", "usually", "normally", "generally", "typically", "never", "often"]);
 const STOP_PUNCT = new Set([".", "?", "!", ";", ":", "(", ")", "\"", ","]);
 const HEDGE_WORDS = new Set(["try", "hope", "hopefully", "aim", "endeavour", "endeavor", "best", "attempt", "ideally"]);
@@ -84,6 +93,9 @@ const POLICY_NOUNS = /^(?:enquiries|inquiries|emails|requests|applications|messa
 const CONDITIONS = new Set(["if", "once", "when", "whenever", "should", "provided", "assuming", "after", "soon"]);
 const CUT_WORDS = new Set(["once", "if", "unless", "because", "whereas", "although", "though", "so"]);
 
+// words before a subjectless "…, will revert" that leave the sender as its subject
+const ACK = new Set(["thx", "thanks", "thank", "you", "ok", "okay", "sure", "noted", "yes", "yep", "great", "cool", "fine", "np", "sounds", "good",
+  "got", "it", "understood", "of", "course", "absolutely", "perfect", "hi", "hello", "hey", "all", "no", "problem", "will", "do", "received", "many", "and", ","]);
 const QUESTION_TAG = /^(?:does|do|is|are|would|will|ok|okay|right|sound|sounds|alright|how|what|hope|can|could|if|that|yes|no)$/;
 const DOUBT = /(?:not|no|never) (?:promise|guarantee|sure|certain|say)(?: that)?$|(?:doubt|unlikely|whether)(?: that)?$/;
 
@@ -134,7 +146,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     const prev = at > 0 ? tokens[at - 1].n : null;
     if (prev !== null && !/^(?:and|so|but|then|,|also|just)$/.test(prev)) continue;
     if (prev !== null && prev !== "," && !sentenceSubjectIsSender(tk, at)) continue;
-    if (prev === "," && !sentenceSubjectIsSender(tk, at)) continue;
+    if (prev === "," && !sentenceSubjectIsSender(tk, at) && !tokens.slice(0, at - 1).every((t) => ACK.has(t.n))) continue;
     candidates.push({ frameFrom: at, start: at + 1, hedged: false, negated: false, confidence: 0.8 });
   }
   LET_ME.lastIndex = 0;
@@ -213,6 +225,8 @@ function matchVerbPhrase(tk: Tokenized, c: Candidate, claimed: Set<number>): Pro
     if (delegated && p > 0 && tokens[p - 1].n === "to" && p - 1 > c.start) continue;
     if (toThirdParty(tk, p, end)) continue;
     if (isPolicy(tk, end)) return null;
+    const scopeTo0 = scopeEnd(tk, end);
+    if (HABIT.test(tokens.slice(c.frameFrom, scopeTo0 + 1).map((x) => x.n).join(" "))) return null;
     claimed.add(p);
     const scopeTo = scopeEnd(tk, end);
     return {
@@ -297,7 +311,7 @@ function sentenceSubjectIsSender(tk: Tokenized, before: number): boolean {
   return false;
 }
 
-const SO_HEAR = new RegExp(`${B}you (?:will|shall)( not)?(?: ${W}){0,2}? hear (?:back )?from (?:me|us|one of us|my team|our team)${E}`, "g");
+const SO_HEAR = new RegExp(`${B}you (?:will|shall|should|can expect to)( not)?(?: ${W}){0,2}? hear (?:back )?from (?:me|us|one of us|my team|our team)${E}`, "g");
 const SO_HAVE = new RegExp(`${B}you (?:will|shall)( not)? (?:also )?(?:have|get|receive|see)${E}`, "g");
 const SO_EXPECT = new RegExp(`${B}expect(?: ${W}){0,5}? from (?:me|us)${E}`, "g");
 const SO_LEAVE = new RegExp(`${B}leave (?:it|this|that|things|this one) with (?:me|us)${E}`, "g");

@@ -59,7 +59,7 @@ const MAX_SENTENCE_OUT = 500;
 // Cheap gates before tokenising: a promise needs a commitment cue and a
 // communication word; bad news needs one of its cue words.
 const COMMITMENT_CUE = /\b(?:i|we|will|ill|let|lemme|you|u|expect|revert|reverting|back|leave|follow)\b|['’]ll\b|\bwon['’]t\b/i;
-const COMM_CUE = /\b(?:back|revert|know|touch|updat|follow|call|ring|phon|e-?mail|messag|text|ping|send|sending|shar|forward|provid|deliver|ship|dispatch|confirm|hav|get|contact|reach|repl|respond|hear|expect|leave|keep|line|shout|writ|speak|talk|chat|brief|notify|inform|advise|issue|circulate|post|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot|pass)/i;
+const COMM_CUE = /\b(?:back|revert|know|touch|updat|follow|call|ring|phon|e-?mail|messag|text|ping|send|sending|shar|forward|provid|deliver|ship|dispatch|confirm|hav|get|contact|reach|repl|respond|hear|expect|leave|keep|line|shout|writ|speak|talk|chat|brief|notify|inform|advise|issue|circulate|post|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot|pass|fax|fedex|courier|messenger|overnight|mail)/i;
 const BAD_CUE = /\b(?:not|no|never|unable|hold|freez|froze|frozen|filled|cancel|withdr|rescind|retract|revok|pull|another|other|declin|reject|unsuccessful|regret|pass|paus|off|cut|scrap|shelv|selected|chosen|chose|award|someone)|n['’]t\b/i;
 
 /** Parse and check the arguments a caller can get wrong; everything else never throws. */

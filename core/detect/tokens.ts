@@ -75,6 +75,7 @@ function expand(word: string): string[] {
   if (w.includes("’")) w = w.replace(/’/g, "'");
   const fixed = SPELLINGS[w];
   if (fixed) return fixed;
+  if (w.startsWith("mid-") && w.length > 4) return ["mid", w.slice(4)];
   const q = w.indexOf("'");
   if (q > 0) {
     const head = w.slice(0, q);

@@ -40,6 +40,16 @@ describe("zone: quoted history, forwards and signatures are cut", () => {
     expect(z).not.toContain("Can you send it?");
   });
 
+  it("bottom-posted and interleaved replies keep the words after the quote", () => {
+    const z = zone("On Tue, Mar 3, 2009 at 10:00 AM, Bob <bob@example.org> wrote:\n> Will you send the patch?\n\nYes, I'll send it tomorrow.\n\n-- \nAlice").text;
+    expect(z).toBe("Yes, I'll send it tomorrow.");
+    expect(zone("Bob wrote:\n> Can you check?\n\nSure, will check.").text).toBe("Sure, will check.");
+  });
+
+  it("drops a forum quote paragraph", () => {
+    expect(zone("Quote:\nI'll send it tomorrow\n\nThanks, that fixed it.").text).toBe("Thanks, that fixed it.");
+  });
+
   it("does not take a greeting for a sign-off", () => {
     expect(zone("Hi Jonas,\n\nI'll send it tomorrow.\n\nBest,\nClaudia").text).toContain("I'll send it tomorrow.");
   });

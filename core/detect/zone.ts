@@ -30,20 +30,42 @@ function nextNonEmpty(lines: string[], from: number, limit = 3): number {
   return -1;
 }
 
-/** Index of the first line of quoted or forwarded history, or lines.length. */
-function historyStart(lines: string[]): number {
+/**
+ * "On … wrote:" followed by "> " lines is an attribution: in a bottom-posted or
+ * interleaved reply the sender's words come after the quote, so only the
+ * attribution (and the quoted lines) go. Otherwise it starts the history.
+ */
+function attributionOrHistory(lines: string[], i: number, last: number, drop: Set<number>): boolean {
+  const nx = nextNonEmpty(lines, last + 1);
+  if (nx >= 0 && lines[nx].trimStart().startsWith(">")) {
+    for (let k = i; k <= last; k++) drop.add(k);
+    return false;
+  }
+  return true;
+}
+
+/** Index of the first line of quoted or forwarded history (or lines.length); attribution lines to drop. */
+function historyStart(lines: string[], drop: Set<number>): number {
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i].trim();
     if (t === "" || t.length > 600) continue; // a header line is never that long
     if (FORWARD.test(t)) return i;
-    if (WROTE_END.test(t) && (ON_WROTE_START.test(t) || ADDRESS_WROTE.test(t) || NAMED_WROTE.test(t))) return i;
-    if (NAMED_WROTE.test(t)) return i;
+    if ((WROTE_END.test(t) && (ON_WROTE_START.test(t) || ADDRESS_WROTE.test(t))) || NAMED_WROTE.test(t)) {
+      if (attributionOrHistory(lines, i, i, drop)) return i;
+      continue;
+    }
     if (ON_WROTE_START.test(t) && t.length < 300) {
       // "On Tue, 3 Nov 2026 at 14:20, Kate Morrison <kate@…>" wrapped before "wrote:"
       let joined = t;
+      let found = -1;
       for (let k = i + 1; k < lines.length && k <= i + 2; k++) {
         joined += " " + lines[k].trim();
-        if (WROTE_END.test(joined) && joined.length < 500) return i;
+        if (WROTE_END.test(joined) && joined.length < 500) { found = k; break; }
+      }
+      if (found >= 0) {
+        if (attributionOrHistory(lines, i, found, drop)) return i;
+        i = found;
+        continue;
       }
     }
     if (RULE.test(t)) {
@@ -108,7 +130,9 @@ export interface Zoned {
 /** Keep the sender's own new words: no quoted history, no forwards, no signature (but a PS). */
 export function zone(plain: string): Zoned {
   const lines = plain.replace(/\r\n?/g, "\n").split("\n");
-  const end = historyStart(lines);
+  const drop = new Set<number>();
+  const end = historyStart(lines, drop);
+  for (const k of drop) lines[k] = "";
   const sig = signatureStart(lines, end);
   const kept: string[] = [];
   let inQuote = false;
