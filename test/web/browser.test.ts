@@ -1,0 +1,224 @@
+// The dashboard in a real browser (Debian's Chromium via playwright-core) against
+// the real Node server: import the sample through the page, act on promises, the
+// compose dialog, an upload, an API error shown verbatim, dark mode and a phone.
+// Screenshots go to test/.artifacts/ (git-ignored) for a person to look at.
+import { afterEach, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startServer } from "../../server/node";
+
+const CHROMIUM = "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+const ARTIFACTS = resolve(import.meta.dirname, "../.artifacts");
+
+if (!available && process.env.CI === "true") {
+  describe("dashboard in a browser", () => {
+    it("has Chromium to drive", () => {
+      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, so the dashboard's browser tests can run`);
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+    s.on("error", fail);
+  });
+}
+
+interface Rig {
+  url: string;
+  browser: Browser;
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+let rig: Rig | null = null;
+
+/** A fresh server on its own database and a fresh browser page, per test. */
+async function start(opts: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number }; sample?: boolean } = {}): Promise<Rig> {
+  const dir = mkdtempSync(join(tmpdir(), "kept-browser-"));
+  const server = await startServer({ PORT: String(await freePort()), DATABASE_URL: `file:${join(dir, "kept.db")}`, KEPT_TIME_ZONE: "Europe/London", KEPT_LOCALE: "en-GB" });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  const context = await browser.newContext({ colorScheme: opts.colorScheme ?? "light", viewport: opts.viewport ?? { width: 1280, height: 900 }, reducedMotion: "reduce" });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    // A 4xx the page handles still logs "Failed to load resource"; that is not a script error.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+  });
+  if (opts.sample) {
+    const res = await fetch(`${server.url}/api/import/sample`, { method: "POST" });
+    expect(res.ok).toBe(true);
+    expect((await res.text()).trim().split("\n").pop()).toMatch(/"type":"done"/);
+  }
+  rig = {
+    url: server.url,
+    browser,
+    page,
+    errors,
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+afterEach(async () => {
+  const r = rig;
+  rig = null;
+  if (r) {
+    expect(r.errors, "errors in the page's console").toEqual([]);
+    await r.close();
+  }
+});
+
+async function shot(page: Page, name: string, fullPage = true) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
+describe.runIf(available)("dashboard in a browser", () => {
+  it("imports the sample mailbox through the page, then shows the lists and the charts", async () => {
+    const { page, url } = await start();
+    await page.goto(url);
+    await page.getByRole("heading", { name: "Keep every promise you make by email" }).waitFor();
+    await shot(page, "01-empty");
+
+    await page.getByRole("button", { name: "Try the sample mailbox" }).click();
+    const result = page.locator("#import-result");
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/Read 42 messages: found \d+ promises, \d+ already kept/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("import-result");
+
+    const waiting = page.locator("#waiting article");
+    expect(await waiting.count()).toBeGreaterThan(0);
+    expect(await page.locator("#forgotten article").count()).toBeGreaterThan(0);
+    await page.getByRole("img", { name: /Promises made and kept per week/ }).waitFor();
+    await page.getByRole("img", { name: /How long people waited/ }).waitFor();
+    expect(await page.locator("#chart-weekly-h ~ *, svg .bar-kept").count()).toBeGreaterThan(0);
+    await page.getByRole("heading", { name: "Import more mail" }).waitFor();
+    await shot(page, "02-dashboard");
+  });
+
+  it("marks a promise kept, snoozes one, and says so in the live region", async () => {
+    const { page, url } = await start({ sample: true });
+    await page.goto(url);
+    const first = page.locator("#waiting article").first();
+    const name = await first.getAttribute("data-name");
+    const id = await first.getAttribute("id");
+    const before = await page.locator("#waiting article").count();
+
+    await first.getByRole("button", { name: "Mark kept" }).click();
+    await page.locator("#toast", { hasText: `Marked kept: ${name}.` }).waitFor();
+    await page.locator(`#${id}`).waitFor({ state: "detached" });
+    expect(await page.locator("#waiting article").count()).toBe(before - 1);
+    // Focus moved to the next promise rather than being lost.
+    expect(await page.evaluate(() => document.activeElement?.closest("article") !== null)).toBe(true);
+
+    const next = page.locator("#waiting article").first();
+    await next.getByText("Snooze", { exact: true }).click();
+    await next.getByRole("button", { name: "Tomorrow" }).click();
+    await page.locator("#toast", { hasText: "Snoozed until" }).waitFor();
+    await page.locator(`#${await next.getAttribute("id")} .badge.snoozed`).waitFor();
+  });
+
+  it("sends a “no news yet” update: template, date, preview, then the compose step with a mailto link", async () => {
+    const { page, url } = await start({ sample: true });
+    await page.goto(url);
+    const card = page.locator("#waiting article").first();
+    const values = JSON.parse((await card.getAttribute("data-values"))!);
+    await card.getByRole("button", { name: "No news yet…" }).click();
+
+    const dialog = page.getByRole("dialog", { name: "Send a quick update" });
+    await dialog.waitFor();
+    const text = dialog.getByLabel("Message");
+    expect(await text.inputValue()).toContain(`Hi ${values.firstName},`);
+    expect(await dialog.getByLabel("I'll update them again by").inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await dialog.getByLabel("Template").selectOption("recruiter-no-news");
+    expect(await text.inputValue()).toContain("I haven't had feedback from the client yet");
+    await shot(page, "03-renew-dialog", false);
+
+    await dialog.getByRole("button", { name: "Continue to email" }).click();
+    const mailto = dialog.getByRole("link", { name: "Open in your mail app" });
+    await mailto.waitFor();
+    expect(await mailto.getAttribute("href")).toMatch(/^mailto:[^?]+\?subject=Re%3A%20.+&body=Hi%20/);
+    expect(await dialog.locator("#compose-text").textContent()).toContain("I haven't had feedback from the client yet");
+    await dialog.getByRole("button", { name: "Copy text" }).waitFor();
+    await shot(page, "04-compose", false);
+
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    // The renewed promise ("I'll update you by …") now waits in the list.
+    await page.locator("#waiting .promise", { hasText: "I'll update you by" }).first().waitFor();
+  });
+
+  it("uploads a file with progress, and shows an API error verbatim", async () => {
+    const { page, url } = await start();
+    await page.goto(url);
+    const eml = [
+      "From: Sam Taylor <sam@example.com>",
+      "To: Ana Silva <ana@example.com>",
+      "Subject: Your application",
+      "Date: Mon, 16 Nov 2026 10:00:00 +0000",
+      "Message-ID: <eml-1@example.com>",
+      "",
+      "Hi Ana,",
+      "",
+      "I'll get back to you by Friday with the client's feedback.",
+      "",
+      "Sam",
+      "",
+    ].join("\r\n");
+    await page.locator("#import-file").setInputFiles({ name: "ana.eml", mimeType: "message/rfc822", buffer: Buffer.from(eml) });
+    await page.locator("#import-result").waitFor();
+    await page.locator("#waiting article", { hasText: "Ana Silva" }).waitFor();
+
+    await page.locator("#import-file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just some words\n") });
+    const alert = page.locator("#alert");
+    await alert.getByText("This doesn't look like mail.", { exact: false }).waitFor();
+    expect(await alert.getAttribute("role")).toBe("alert");
+    await shot(page, "05-error", false);
+  });
+
+  it("renders in dark mode", async () => {
+    const { page, url } = await start({ sample: true, colorScheme: "dark" });
+    await page.goto(url);
+    await page.locator("#waiting article").first().waitFor();
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(120);
+    await shot(page, "06-dark");
+  });
+
+  it("works on a phone: the promise page with its one-tap actions", async () => {
+    const { page, url } = await start({ sample: true, viewport: { width: 390, height: 844 } });
+    await page.goto(url);
+    const href = await page.locator("#forgotten article .who a").first().getAttribute("href");
+    await page.goto(`${url}${href}`);
+    await page.getByRole("heading", { name: "History" }).waitFor();
+    await shot(page, "07-phone-promise");
+    const keep = page.getByRole("button", { name: "Mark kept" });
+    const box = (await keep.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    await keep.click();
+    await page.getByRole("heading", { name: /^Kept\./ }).waitFor();
+    await page.getByRole("button", { name: "Reopen" }).waitFor();
+    await shot(page, "08-phone-kept");
+  });
+});
