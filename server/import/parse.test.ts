@@ -132,3 +132,30 @@ describe("parseMessageIds", () => {
     ["<a@x> (comment)", ["a@x"]],
   ])("%j → %j", (v, ids) => expect(parseMessageIds(v)).toEqual(ids));
 });
+
+describe("headersOnly", () => {
+  it("agrees with a full postal-mime parse on every message of the sample mailbox", async () => {
+    const { readMailbox } = await import("./reader");
+    const sample = new URL("../../samples/sample.mbox", import.meta.url).pathname;
+    let compared = 0;
+    for await (const r of readMailbox(sample)) {
+      const full = await parseMail(r).catch((e: unknown) => e);
+      const head = await parseMail(r, { headersOnly: true }).catch((e: unknown) => e);
+      if (full instanceof Error) {
+        expect(head).toBeInstanceOf(MailParseError);
+        continue;
+      }
+      expect({ ...(head as object), text: null, html: null }).toEqual({ ...(full as object), text: null, html: null });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(40);
+  });
+
+  it("agrees on folded, encoded and grouped headers", async () => {
+    const s = basic.replace("Subject: Re: Senior Analyst role", "Subject: =?UTF-8?Q?Re:_Z=C3=BCrich?=\n =?UTF-8?B?IHJvbGU=?=") + "";
+    const full = await parseMail(raw(s));
+    const head = await parseMail(raw(s), { headersOnly: true });
+    expect(head.subject).toBe(full.subject);
+    expect({ ...head, text: null, html: null }).toEqual({ ...full, text: null, html: null });
+  });
+});

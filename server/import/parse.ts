@@ -1,7 +1,7 @@
 // One raw message → the facts the import needs, via postal-mime. Wire format
 // stops here: callers see addresses as Counterparts and dates as epoch ms.
 import { createHash } from "node:crypto";
-import PostalMime, { type Address, type Email } from "postal-mime";
+import PostalMime, { addressParser, decodeWords, type Address, type Email } from "postal-mime";
 import { normaliseAddress, type Counterpart } from "../../core/model";
 import type { RawMail } from "./reader";
 
@@ -36,7 +36,11 @@ export class MailParseError extends Error {
 }
 
 export interface ParseOptions {
-  /** Parse the header block only (text and html come back null). Much faster; for a first pass. */
+  /**
+   * Read the header block only (text and html come back null), with postal-mime's
+   * address and encoded-word decoders but without building the MIME tree: about
+   * ten times faster than a full parse, for a first pass over every message.
+   */
   headersOnly?: boolean;
 }
 
@@ -49,12 +53,49 @@ export async function parseMail(raw: RawMail, opts: ParseOptions = {}): Promise<
   checkLooksLikeMail(bytes, headerEnd);
   let email: Email;
   try {
-    const input = opts.headersOnly ? bytes.subarray(0, headerEnd) : bytes;
-    email = await PostalMime.parse(input, { attachmentEncoding: "arraybuffer", forceRfc822Attachments: false });
+    email = opts.headersOnly ? headerEmail(bytes.subarray(0, headerEnd)) : await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
   } catch (e) {
     throw new MailParseError("mime", `the MIME structure can't be read: ${(e as Error).message}`);
   }
   return fromEmail(email, bytes, !opts.headersOnly);
+}
+
+const utf8 = new TextDecoder("utf-8");
+
+/** The header fields of an Email, as PostalMime.parse would give them, from the header block alone. */
+export function headerEmail(head: Uint8Array): Email {
+  const headers: Email["headers"] = [];
+  for (const line of utf8.decode(head).split(/\r?\n/)) {
+    if (line === "") continue;
+    if ((line[0] === " " || line[0] === "\t") && headers.length > 0) {
+      headers[headers.length - 1].value += line;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const originalKey = line.slice(0, colon).trim();
+    headers.push({ key: originalKey.toLowerCase(), originalKey, value: line.slice(colon + 1) });
+  }
+  for (const h of headers) h.value = h.value.trim();
+  const first = (key: string) => headers.find((h) => h.key === key)?.value || undefined;
+  const all = (key: string) => headers.filter((h) => h.key === key && h.value).flatMap((h) => addressParser(h.value));
+  const email: Email = { headers, headerLines: [], attachments: [] };
+  const from = first("from");
+  if (from) email.from = addressParser(from)[0];
+  const delivered = first("delivered-to");
+  if (delivered) email.deliveredTo = addressParser(delivered)[0]?.address;
+  const to = all("to");
+  if (to.length) email.to = to;
+  const cc = all("cc");
+  if (cc.length) email.cc = cc;
+  const subject = first("subject");
+  if (subject) email.subject = decodeWords(subject);
+  const date = first("date");
+  if (date) {
+    const d = new Date(date);
+    email.date = Number.isNaN(d.getTime()) ? date : d.toISOString();
+  }
+  return email;
 }
 
 /** Index just past the blank line that ends the header block (or the end). */
@@ -104,15 +145,15 @@ function fromEmail(email: Email, bytes: Uint8Array, withBody: boolean): ParsedMa
   const listMail = has("list-id") || has("list-unsubscribe") || has("list-post") || precedence === "bulk" || precedence === "list" || precedence === "junk";
 
   return {
-    messageId,
+    messageId: flat(messageId),
     syntheticId: idFromHeader === null,
-    inReplyTo: parseMessageIds(header("in-reply-to") ?? "")[0] ?? null,
-    references: parseMessageIds(header("references") ?? ""),
+    inReplyTo: flatOrNull(parseMessageIds(header("in-reply-to") ?? "")[0] ?? null),
+    references: parseMessageIds(header("references") ?? "").map(flat),
     from,
     to: counterparts(email.to ?? []),
     cc: counterparts(email.cc ?? []),
-    deliveredTo: email.deliveredTo ? normaliseAddress(email.deliveredTo) : null,
-    subject,
+    deliveredTo: email.deliveredTo ? flat(normaliseAddress(email.deliveredTo)) : null,
+    subject: flat(subject),
     date: parseDate(email.date ?? null) ?? parseDate(receivedDate(header("received"))),
     text: withBody ? (email.text ?? null) : null,
     html: withBody ? (email.html ?? null) : null,
@@ -141,11 +182,21 @@ function counterparts(list: Address[]): Counterpart[] {
       const address = normaliseAddress(b.address ?? "");
       if (!address.includes("@")) continue;
       const name = (b.name ?? "").trim().replace(/^["']|["']$/g, "");
-      out.push({ name: name && normaliseAddress(name) !== address ? name : null, address });
+      out.push({ name: name && normaliseAddress(name) !== address ? flat(name) : null, address: flat(address) });
     }
   }
   return out;
 }
+
+/**
+ * A copy of `s` that does not pin the string it was cut from. V8 keeps a
+ * substring as a view on its parent, so an id sliced from a header would keep
+ * the whole header block alive: over 100,000 messages that is most of the heap.
+ */
+function flat(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+const flatOrNull = (s: string | null) => (s === null ? null : flat(s));
 
 function parseDate(value: string | null): number | null {
   if (!value) return null;

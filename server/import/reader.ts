@@ -192,7 +192,7 @@ export async function* readMbox(
     fileOffset += data.length;
     pending = null;
     let cursor = 0; // first byte not yet given to a message
-    let lineStart = atLineStart && data.length >= 5 && data.toString("latin1", 0, 5) === "From " ? 0 : nextCandidate(data, 0);
+    let lineStart: number = atLineStart && data.length >= 5 && data.toString("latin1", 0, 5) === "From " ? 0 : nextCandidate(data, 0);
     let heldBack = false;
     while (lineStart >= 0) {
       const eol = data.indexOf(0x0a, lineStart);

@@ -105,3 +105,15 @@ describe("scanMailbox", () => {
     expect(seen).toEqual([`read:1:${r.totalBytes}/${r.totalBytes}`, `replay:1:${r.totalBytes}/${r.totalBytes}`]);
   });
 });
+
+describe("worker threads", () => {
+  it("replays the same calls with bodies parsed in workers as on the main thread", async () => {
+    const sample = new URL("../../samples/sample.mbox", import.meta.url).pathname;
+    const inline = recorder();
+    const pooled = recorder();
+    const a = await scanMailbox(sample, inline, { threads: 0 });
+    const b = await scanMailbox(sample, pooled, { threads: 2 });
+    expect(pooled.calls).toEqual(inline.calls);
+    expect({ ...b, elapsedMs: 0 }).toEqual({ ...a, elapsedMs: 0 });
+  });
+});

@@ -1,0 +1,70 @@
+// Message bodies for scan's replay: full postal-mime parses spread over worker
+// threads. postal-mime spends most of a full parse in Node's Blob (one part per
+// line of every 7bit/8bit body), so one core parses only 1–3 thousand messages a
+// second; the pool uses the others while the main thread feeds the sink.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import PostalMime from "postal-mime";
+import { MailParseError } from "./parse";
+
+export interface Body {
+  text: string | null;
+  html: string | null;
+}
+
+export interface BodyParser {
+  parse(bytes: Uint8Array): Promise<Body>;
+  close(): Promise<void>;
+}
+
+/** Parses on the calling thread (tests, tiny mailboxes, or where workers can't start). */
+export function inlineBodyParser(): BodyParser {
+  return {
+    async parse(bytes) {
+      try {
+        const e = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
+        return { text: e.text ?? null, html: e.html ?? null };
+      } catch (e) {
+        throw new MailParseError("mime", `the MIME structure can't be read: ${(e as Error).message}`);
+      }
+    },
+    async close() {},
+  };
+}
+
+type Pending = { resolve: (b: Body) => void; reject: (e: Error) => void };
+
+export function workerBodyParser(threads = availableParallelism()): BodyParser {
+  const url = new URL("./body-worker.mjs", import.meta.url);
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  const workers = Array.from({ length: Math.max(1, threads) }, () => {
+    const w = new Worker(url);
+    w.on("message", (m: { id: number; text?: string | null; html?: string | null; error?: string }) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new MailParseError("mime", `the MIME structure can't be read: ${m.error}`));
+      else p.resolve({ text: m.text ?? null, html: m.html ?? null });
+    });
+    w.on("error", (e) => {
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+    });
+    return w;
+  });
+  return {
+    parse(bytes) {
+      const id = nextId++;
+      // A copy the worker can own: Buffers from the pool must not be transferred.
+      const copy = new Uint8Array(bytes);
+      return new Promise<Body>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        workers[id % workers.length].postMessage({ id, bytes: copy }, [copy.buffer]);
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
