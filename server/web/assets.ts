@@ -87,6 +87,7 @@ a { color: var(--accent-strong); text-underline-offset: 2px; }
   clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0;
 }
 .skip { position: absolute; left: 12px; top: 12px; transform: translateY(-200%); background: var(--surface); color: var(--text); padding: 10px 14px; border-radius: 8px; z-index: 100; box-shadow: var(--shadow-lg); }
+.skip:not(:focus) { box-shadow: none; }
 .skip:focus { transform: none; }
 
 /* Header and footer */
@@ -200,7 +201,7 @@ a.btn.primary { color: var(--on-accent); }
 .chart svg { display: block; width: 100%; height: auto; overflow: visible; }
 .chart .grid { stroke: var(--border); stroke-width: 1; }
 .chart .axis { stroke: var(--border-strong); stroke-width: 1; }
-.chart .tick, .chart .value { fill: var(--muted); font-size: 13px; font-family: var(--font); }
+.chart .tick, .chart .value { fill: var(--muted); font-size: 15px; font-family: var(--font); }
 .chart .value { fill: var(--text); font-weight: 600; }
 .bar-made { fill: var(--chart-made); }
 .bar-kept { fill: var(--chart-kept); }
@@ -276,7 +277,8 @@ a.btn.primary { color: var(--on-accent); }
   .card.is-overdue { padding-left: 11px; }
   .card-head { grid-template-columns: auto 1fr; }
   .badges { grid-column: 1 / -1; justify-content: flex-start; }
-  .actions { display: grid; grid-template-columns: 1fr 1fr; }
+  .actions { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .actions > * { min-width: 0; }
   .actions .btn, .actions .menu, .actions .menu > summary { width: 100%; min-height: 44px; }
   .actions .primary { grid-column: 1 / -1; }
   .menu-list { left: 0; right: 0; }

@@ -297,7 +297,7 @@ function renewDialog(ctx: Context) {
 </div>
 <div class="field">
 <label for="renew-text">Message</label>
-<textarea id="renew-text" name="text" rows="9" aria-describedby="renew-text-hint"></textarea>
+<textarea id="renew-text" name="text" rows="11" aria-describedby="renew-text-hint"></textarea>
 <p id="renew-text-hint" class="hint">Edit as you like. Picking another template or date writes it afresh.</p>
 </div>
 <div class="dialog-actions">

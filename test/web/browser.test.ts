@@ -2,7 +2,7 @@
 // the real Node server: import the sample through the page, act on promises, the
 // compose dialog, an upload, an API error shown verbatim, dark mode and a phone.
 // Screenshots go to test/.artifacts/ (git-ignored) for a person to look at.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -35,24 +35,32 @@ async function freePort(): Promise<number> {
 
 interface Rig {
   url: string;
-  browser: Browser;
   page: Page;
   errors: string[];
   close(): Promise<void>;
 }
 
 let rig: Rig | null = null;
+// One browser for the file; each test gets its own context (cookies, storage) and its own server.
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!available) return;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 /** A fresh server on its own database and a fresh browser page, per test. */
 async function start(opts: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number }; sample?: boolean } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), "kept-browser-"));
   const server = await startServer({ PORT: String(await freePort()), DATABASE_URL: `file:${join(dir, "kept.db")}`, KEPT_TIME_ZONE: "Europe/London", KEPT_LOCALE: "en-GB" });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-  const context = await browser.newContext({ colorScheme: opts.colorScheme ?? "light", viewport: opts.viewport ?? { width: 1280, height: 900 }, reducedMotion: "reduce" });
+  const context = await browser.newContext({ colorScheme: opts.colorScheme ?? "light", viewport: opts.viewport ?? { width: 1280, height: 900 }, reducedMotion: "reduce", locale: "en-GB" });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -67,11 +75,10 @@ async function start(opts: { colorScheme?: "light" | "dark"; viewport?: { width:
   }
   rig = {
     url: server.url,
-    browser,
     page,
     errors,
     async close() {
-      await browser.close();
+      await context.close();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     },
