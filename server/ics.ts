@@ -67,7 +67,8 @@ export function renderFeed(input: FeedInput): string {
     if (!(e.end > e.start)) throw new Error(`event ${e.uid}: end must be after start`);
     if (!Number.isInteger(e.sequence) || e.sequence < 0) throw new Error(`event ${e.uid}: sequence must be a non-negative integer`);
     const cancelled = e.status === "cancelled";
-    const attrs: EventAttributes = {
+    // `timestamp` (DTSTAMP) is read by ics but missing from its types.
+    const attrs: EventAttributes & { timestamp: number } = {
       uid: escapeText(e.uid),
       sequence: e.sequence,
       timestamp: e.updatedAt,
