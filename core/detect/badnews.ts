@@ -3,7 +3,7 @@
 // withdrawn, freeze, proposal declined). Delays with the outcome open,
 // apologies for slowness and news about third parties are not bad news.
 
-import type { Tokenized } from "./tokens";
+import { tokenAt, type Tokenized } from "./tokens";
 
 interface Cue { re: RegExp; confidence: number }
 const B = "(?<![^ ])";
@@ -75,21 +75,11 @@ export function findBadNews(tk: Tokenized): BadNewsHit | null {
     const m = c.re.exec(norm);
     if (!m) continue;
     if (best && best.confidence >= c.confidence) continue;
-    const from = indexOf(tk, m.index);
-    const to = indexOf(tk, m.index + m[0].length - 1);
+    const from = tokenAt(tk, m.index);
+    const to = tokenAt(tk, m.index + m[0].length - 1);
     // "if they decide not to proceed" is a hypothetical
     if (tk.tokens.slice(Math.max(0, from - 6), from).some((t) => t.n === "if" || t.n === "whether" || t.n === "unless")) continue;
     best = { confidence: c.confidence, from, to };
   }
   return best;
-}
-
-function indexOf(tk: Tokenized, c: number): number {
-  const { starts } = tk;
-  let lo = 0, hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= c) lo = mid; else hi = mid - 1;
-  }
-  return lo;
 }

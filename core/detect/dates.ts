@@ -269,16 +269,11 @@ export function findDates(tk: Tokenized, send: LocalDate, dayFirst: boolean): Da
         date = null;
       }
       if (!date) continue;
+      // the phrase includes up to two leading prepositions ("no later than", "by"); the nearest one decides bounds
       let phraseFrom = from;
-      let prep: string | null = null;
-      while (phraseFrom > 0 && from - phraseFrom < 3 && PREPS.has(tokens[phraseFrom - 1].n) && tokens[phraseFrom - 1].n !== "the") {
-        phraseFrom--;
-        prep ??= tokens[phraseFrom].n;
-        if (prep !== tokens[phraseFrom].n) prep = tokens[phraseFrom].n;
-      }
-      // the preposition nearest to the phrase decides "until/before" bounds
-      prep = from > 0 && PREPS.has(tokens[from - 1].n) ? tokens[from - 1].n : prep;
-      if (from > 1 && tokens[from - 1].n === "than" && tokens[from - 2].n === "later") prep = "by";
+      while (phraseFrom > 0 && from - phraseFrom < 2 && PREPS.has(tokens[phraseFrom - 1].n) && tokens[phraseFrom - 1].n !== "the") phraseFrom--;
+      let prep = phraseFrom < from ? tokens[from - 1].n : null;
+      if (prep === "than" && from > 1 && tokens[from - 2].n === "later") prep = "by";
       found.push({ from, to, phraseFrom, prep, date, clock: r.clock === true });
     }
   }

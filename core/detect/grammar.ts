@@ -3,7 +3,7 @@
 // a communication or delivery verb phrase aimed at the recipient; with vetoes
 // for questions, counterfactuals, habits, third parties and negation.
 
-import type { Tokenized } from "./tokens";
+import { tokenAt, type Tokenized } from "./tokens";
 
 export type CommitmentKind = "explicit" | "conditional" | "implicit";
 
@@ -122,7 +122,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   if (/^(?:shall|should|can|could|may|do you want me to|would you like me to|is it ok if|would it help if)(?: i| we)/.test(norm)) return [];
   if (/^(?:as promised|following up as promised|as i said)/.test(norm)) return [];
 
-  const tokenIndex = indexer(tk);
+  const tokenIndex = (c: number) => tokenAt(tk, c);
   const candidates: Candidate[] = [];
 
   FRAME.lastIndex = 0;
@@ -361,18 +361,6 @@ function senderAsObject(tk: Tokenized, tokenIndex: (c: number) => number): Promi
     push(a, b, 0.75);
   }
   return out;
-}
-
-function indexer(tk: Tokenized): (c: number) => number {
-  const { starts } = tk;
-  return (c: number) => {
-    let lo = 0, hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= c) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  };
 }
 
 const PASSED_ON = /(?:^| )(?:i|we) (?:have |had )?(?:just )?(?:passed|forwarded|sent|shared|put) (?:on )?(?:your|his|her|their) (?:details|cv|profile|resume|résumé|application|information|info|portfolio|cv and|name)/;

@@ -155,8 +155,3 @@ export function tokenAt(tk: Tokenized, c: number): number {
   }
   return lo;
 }
-
-/** Index of the last token that ends at or before character `c` of `norm` (exclusive end). */
-export function tokenEndingAt(tk: Tokenized, c: number): number {
-  return tokenAt(tk, Math.max(0, c - 1));
-}
