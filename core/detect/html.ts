@@ -143,9 +143,8 @@ export function htmlToText(html: string): string {
       if (c === 34 || c === 39) { if (html.charCodeAt(g - 1) === 61 || html.charCodeAt(g - 1) === 32) q = c; continue; }
       if (c === 62 /* > */) break;
     }
-    const attrs = html.slice(k, Math.min(g, n));
     i = g < n ? g + 1 : n;
-    const selfClosing = attrs.endsWith("/");
+    const selfClosing = g > k && html.charCodeAt(Math.min(g, n) - 1) === 47; /* "/>" */
 
     if (skipName !== null) {
       if (name === skipName) {
@@ -169,6 +168,7 @@ export function htmlToText(html: string): string {
       i = m ? m.index + m[0].length : n;
       continue;
     }
+    const attrs = g > k ? html.slice(k, Math.min(g, n)) : "";
     if (attrs.length > 0) {
       const idm = ATTR_ID.exec(attrs);
       const id = idm ? idm[1] ?? idm[2] ?? idm[3] ?? "" : "";
