@@ -283,6 +283,8 @@ a.btn.primary { color: var(--on-accent); }
   .actions .primary { grid-column: 1 / -1; }
   .menu-list { left: 0; right: 0; }
   .stat-value { font-size: 1.5rem; }
+  .chart { padding: 14px 12px; }
+  .chart .tick, .chart .value { font-size: 22px; }
   .dialog { padding: 18px; }
   .dialog-actions .btn { flex: 1 1 auto; }
 }

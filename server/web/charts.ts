@@ -6,7 +6,7 @@ import { dayMonth } from "./format";
 
 const W = 640;
 const H = 240;
-const PAD = { left: 40, right: 12, top: 20, bottom: 40 };
+const PAD = { left: 40, right: 12, top: 24, bottom: 52 };
 const PLOT_W = W - PAD.left - PAD.right;
 const PLOT_H = H - PAD.top - PAD.bottom;
 
@@ -43,7 +43,7 @@ export function weeklyChart(weekly: Summary["weekly"], locale: string) {
     return html`<g>
 <rect class="bar-made" x="${r1(x0)}" y="${r1(yOf(w.made, top))}" width="${r1(bar)}" height="${r1((w.made / top) * PLOT_H)}" rx="2"><title>Week of ${label}: ${w.made} made</title></rect>
 <rect class="bar-kept" x="${r1(x0 + bar + 3)}" y="${r1(yOf(w.kept, top))}" width="${r1(bar)}" height="${r1((w.kept / top) * PLOT_H)}" rx="2"><title>Week of ${label}: ${w.kept} kept</title></rect>
-${i % 2 === weekly.length % 2 ? "" : html`<text class="tick" x="${r1(PAD.left + i * group + group / 2)}" y="${H - PAD.bottom + 18}" text-anchor="middle">${label}</text>`}
+${i % 2 === weekly.length % 2 ? "" : html`<text class="tick" x="${r1(PAD.left + i * group + group / 2)}" y="${H - PAD.bottom + 20}" text-anchor="middle">${label}</text>`}
 </g>`;
   });
   return html`<figure class="chart">
@@ -63,6 +63,13 @@ ${bars}
 </figure>`;
 }
 
+/** A bucket's label on two lines ("over 4" / "weeks"), so six fit side by side on a phone. */
+function bucketLabel(label: string, x: number) {
+  const cut = label.lastIndexOf(" ");
+  if (cut < 0) return html`<text class="tick" x="${x}" y="${H - PAD.bottom + 20}" text-anchor="middle">${label}</text>`;
+  return html`<text class="tick" x="${x}" y="${H - PAD.bottom + 20}" text-anchor="middle"><tspan x="${x}">${label.slice(0, cut)}</tspan><tspan x="${x}" dy="1.15em">${label.slice(cut + 1)}</tspan></text>`;
+}
+
 export function waitedChart(waited: Summary["waited"]) {
   const total = waited.reduce((n, w) => n + w.count, 0);
   const top = niceMax(Math.max(0, ...waited.map((w) => w.count)));
@@ -74,7 +81,7 @@ export function waitedChart(waited: Summary["waited"]) {
     return html`<g>
 <rect class="bar-wait" x="${r1(x)}" y="${r1(y)}" width="${r1(bar)}" height="${r1((w.count / top) * PLOT_H)}" rx="3"><title>${w.label}: ${w.count}</title></rect>
 ${w.count > 0 ? html`<text class="value" x="${r1(x + bar / 2)}" y="${r1(y - 6)}" text-anchor="middle">${w.count}</text>` : ""}
-<text class="tick" x="${r1(x + bar / 2)}" y="${H - PAD.bottom + 18}" text-anchor="middle">${w.label}</text>
+${bucketLabel(w.label, r1(x + bar / 2))}
 </g>`;
   });
   return html`<figure class="chart">

@@ -96,7 +96,8 @@ async function refresh(focusId) {
   var doc = new DOMParser().parseFromString(await res.text(), "text/html");
   ["content", "import"].forEach(function (id) {
     var fresh = doc.getElementById(id), cur = $(id);
-    if (fresh && cur) cur.replaceWith(document.adoptNode(fresh));
+    // An import in progress keeps its panel: its progress bar lives there.
+    if (fresh && cur && cur.getAttribute("aria-busy") !== "true") cur.replaceWith(document.adoptNode(fresh));
   });
   wireImport();
   if (focusId) focusSomething(focusId);

@@ -216,16 +216,19 @@ describe.runIf(available)("dashboard in a browser", () => {
   it("works on a phone: the promise page with its one-tap actions", async () => {
     const { page, url } = await start({ sample: true, viewport: { width: 390, height: 844 } });
     await page.goto(url);
+    await shot(page, "07-phone-dashboard");
+    // Nothing sideways-scrolls on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const href = await page.locator("#forgotten article .who a").first().getAttribute("href");
     await page.goto(`${url}${href}`);
     await page.getByRole("heading", { name: "History" }).waitFor();
-    await shot(page, "07-phone-promise");
+    await shot(page, "08-phone-promise");
     const keep = page.getByRole("button", { name: "Mark kept" });
     const box = (await keep.boundingBox())!;
     expect(box.height).toBeGreaterThanOrEqual(44);
     await keep.click();
     await page.getByRole("heading", { name: /^Kept\./ }).waitFor();
     await page.getByRole("button", { name: "Reopen" }).waitFor();
-    await shot(page, "08-phone-kept");
+    await shot(page, "09-phone-kept");
   });
 });
