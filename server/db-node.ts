@@ -3,10 +3,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient } from "@libsql/client";
+import { createClient, type Client, type Transaction } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "../db/schema";
+import { embeddedClient } from "./libsql-embedded";
 import type { Db } from "./db";
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../db/migrations");
@@ -17,18 +18,97 @@ export interface OpenedDb {
 }
 
 export async function openDatabase(url: string, opts: { authToken?: string; migrate?: boolean } = {}): Promise<OpenedDb> {
-  if (url.startsWith("file:")) {
+  const embedded = url.startsWith("file:");
+  if (embedded) {
     const path = url.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url, authToken: opts.authToken });
-  if (url.startsWith("file:")) {
-    // WAL lets the dashboard read while the sweep writes; foreign keys keep deletes honest.
+  let client = embedded ? embeddedClient(url.slice("file:".length)) : createClient({ url, authToken: opts.authToken });
+  if (embedded) {
+    // One connection, so these settings hold for every statement: WAL lets another
+    // process (kept scan) read while the server writes, and NORMAL skips an fsync
+    // per commit, which WAL makes safe against corruption (a power cut can lose
+    // the last commits, never the database).
     await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = NORMAL");
+    await client.execute("PRAGMA foreign_keys = ON");
     await client.execute("PRAGMA busy_timeout = 5000");
+    client = serialised(client);
   }
-  await client.execute("PRAGMA foreign_keys = ON");
   const db = drizzle(client, { schema });
   if (opts.migrate !== false) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return { db, close: () => client.close() };
+}
+
+/**
+ * A one-connection client that queues work instead of refusing it: statements
+ * wait while a transaction holds the connection, and transactions run one at a
+ * time (SQLite has one writer anyway). Nothing inside a transaction may use the
+ * outer client, only the transaction.
+ */
+function serialised(client: Client): Client {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queue = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  const wrapped: Partial<Client> = {
+    execute: ((stmt: unknown, args?: unknown) => queue(() => (client.execute as (s: unknown, a?: unknown) => Promise<unknown>)(stmt, args))) as Client["execute"],
+    batch: ((stmts: unknown, mode?: unknown) => queue(() => (client.batch as (s: unknown, m?: unknown) => Promise<unknown>)(stmts, mode))) as Client["batch"],
+    executeMultiple: (sql: string) => queue(() => client.executeMultiple(sql)),
+    migrate: ((stmts: unknown) => queue(() => (client.migrate as (s: unknown) => Promise<unknown>)(stmts))) as Client["migrate"],
+    transaction: (async (mode?: unknown) => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const before = tail;
+      tail = before.then(() => held);
+      await before;
+      let tx: Transaction;
+      try {
+        tx = await (client.transaction as (m?: unknown) => Promise<Transaction>)(mode);
+      } catch (e) {
+        release();
+        throw e;
+      }
+      let done = false;
+      const finish = () => {
+        if (!done) {
+          done = true;
+          release();
+        }
+      };
+      return new Proxy(tx, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (prop === "commit" || prop === "rollback") {
+            return async () => {
+              try {
+                return await (value as () => Promise<void>).call(target);
+              } finally {
+                finish();
+              }
+            };
+          }
+          if (prop === "close") {
+            return () => {
+              try {
+                (value as () => void).call(target);
+              } finally {
+                finish();
+              }
+            };
+          }
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    }) as Client["transaction"],
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop in wrapped) return wrapped[prop as keyof Client];
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

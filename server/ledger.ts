@@ -3,6 +3,7 @@
 // written in one transaction (the outbox), then attempted at once; the sweep
 // retries what failed and puts the next follow-up on the calendar.
 import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { KeptError } from "../core/errors";
 import { isActive, keepsCommitment, chasesCommitment, transition, type LedgerAction } from "../core/ledger";
 import {
@@ -36,6 +37,9 @@ import {
 const MINUTE = 60_000;
 const LEASE_MS = 2 * MINUTE;
 const MAX_ATTEMPTS = 12;
+const PROVIDER_CONCURRENCY = 8;
+
+type Write = BatchItem<"sqlite">;
 
 /** What the detector found in one message; only this crosses into the ledger, never the body. */
 export interface DetectionSummary {
@@ -417,12 +421,17 @@ export class Ledger {
       await tx.insert(schema.commitmentHistory).values(historyRows);
       await tx.insert(schema.reminders).values(reminderRows);
       await tx.insert(schema.outbox).values(outboxRows).onConflictDoNothing();
-      for (const u of updates) {
-        await tx
-          .update(schema.commitments)
-          .set({ status: u.status, snoozedUntil: u.snoozedUntil, reminderCount: u.reminderCount, nextReminderAt: u.nextReminderAt, updatedAt: u.updatedAt })
-          .where(eq(schema.commitments.id, u.id));
-      }
+      // Every commitment's new state in one statement (one round trip on a libSQL server).
+      const values = sql.join(
+        updates.map((u) => sql`(${u.id}, ${u.status}, ${u.snoozedUntil}, ${u.reminderCount}, ${u.nextReminderAt}, ${u.updatedAt})`),
+        sql`, `,
+      );
+      await tx.run(sql`
+        with v(id, status, snoozed_until, reminder_count, next_reminder_at, updated_at) as (values ${values})
+        update commitments set
+          status = v.status, snoozed_until = v.snoozed_until, reminder_count = v.reminder_count,
+          next_reminder_at = v.next_reminder_at, updated_at = v.updated_at
+        from v where commitments.id = v.id`);
       pending.outboxKeys.push(...outboxRows.map((o) => o.key));
       return due.length;
     });
@@ -436,49 +445,93 @@ export class Ledger {
     if (keys.length === 0) return;
     const now = this.deps.clock();
     for (let i = 0; i < keys.length; i += 200) {
-      const rows = await this.db
-        .select()
-        .from(schema.outbox)
-        .where(and(inArray(schema.outbox.key, keys.slice(i, i + 200)), eq(schema.outbox.state, "pending")))
-        .orderBy(asc(schema.outbox.id));
-      for (const op of rows) if (op.nextAttemptAt <= now) await this.attempt(op, now);
+      const claimed = await this.claim(now, inArray(schema.outbox.key, keys.slice(i, i + 200)), 200);
+      if (claimed.length) await this.run(claimed, now);
     }
   }
 
-  /** Every pending operation whose time has come, oldest first. */
-  async drainDue(now = this.deps.clock(), limit = 5000): Promise<DrainResult> {
+  /** Every pending operation whose time has come, oldest first, in claimed batches. */
+  async drainDue(now = this.deps.clock(), limit = 100_000): Promise<DrainResult> {
     const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
-    let lastId = 0;
-    while (result.done + result.retrying + result.failed < limit) {
-      const rows = await this.db
-        .select()
-        .from(schema.outbox)
-        .where(and(eq(schema.outbox.state, "pending"), lte(schema.outbox.nextAttemptAt, now), sql`${schema.outbox.id} > ${lastId}`))
-        .orderBy(asc(schema.outbox.id))
-        .limit(200);
-      if (rows.length === 0) break;
-      for (const op of rows) {
-        lastId = op.id;
-        const outcome = await this.attempt(op, now);
-        if (outcome) result[outcome]++;
-      }
+    let seen = 0;
+    while (seen < limit) {
+      const claimed = await this.claim(now, undefined, 500);
+      if (claimed.length === 0) break;
+      seen += claimed.length;
+      const r = await this.run(claimed, now);
+      result.done += r.done;
+      result.retrying += r.retrying;
+      result.failed += r.failed;
     }
     return result;
   }
 
-  /** Claims one operation with a lease, runs it, records the outcome. */
-  private async attempt(op: OutboxRow, now: number): Promise<keyof DrainResult | null> {
-    const claimed = await this.db
-      .update(schema.outbox)
-      .set({ nextAttemptAt: now + LEASE_MS, attempts: op.attempts + 1, updatedAt: now })
-      .where(and(eq(schema.outbox.id, op.id), eq(schema.outbox.state, "pending"), eq(schema.outbox.nextAttemptAt, op.nextAttemptAt)))
-      .returning({ id: schema.outbox.id });
-    if (claimed.length === 0) return null; // someone else has it
-    const attempts = op.attempts + 1;
+  /**
+   * Takes pending operations with a lease in one statement: another sweep (or a
+   * process restarted after a crash) sees them again only when the lease is over.
+   */
+  private async claim(now: number, filter: ReturnType<typeof inArray> | undefined, limit: number): Promise<OutboxRow[]> {
+    const o = schema.outbox;
+    const due = this.db
+      .select({ id: o.id })
+      .from(o)
+      .where(and(eq(o.state, "pending"), lte(o.nextAttemptAt, now), filter))
+      .orderBy(asc(o.id))
+      .limit(limit);
+    const rows = await this.db
+      .update(o)
+      .set({ nextAttemptAt: now + LEASE_MS, attempts: sql`${o.attempts} + 1`, updatedAt: now })
+      .where(and(inArray(o.id, due), eq(o.state, "pending"), lte(o.nextAttemptAt, now)))
+      .returning();
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Runs claimed operations: one account's in order (a delete after its create),
+   * several accounts at once, and records every outcome in one batch.
+   */
+  private async run(ops: OutboxRow[], now: number): Promise<DrainResult> {
+    const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
+    const accountIds = [...new Set(ops.map((o) => o.accountId))];
+    const accounts = new Map<string, AccountRow>();
+    for (let i = 0; i < accountIds.length; i += 200) {
+      for (const a of await this.db.select().from(schema.accounts).where(inArray(schema.accounts.id, accountIds.slice(i, i + 200)))) accounts.set(a.id, a);
+    }
+    const byAccount = new Map<string, OutboxRow[]>();
+    for (const op of ops) byAccount.set(op.accountId, [...(byAccount.get(op.accountId) ?? []), op]);
+    const writes: Write[] = [];
+    const createdNow = new Map<string, string>(); // reminder id → event id, from this batch
+    const lanes = [...byAccount.values()];
+    const worker = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const op of lane) {
+          const outcome = await this.perform(op, accounts.get(op.accountId), now, writes, createdNow);
+          result[outcome]++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PROVIDER_CONCURRENCY, lanes.length) }, worker));
+    for (let i = 0; i < writes.length; i += 400) {
+      const chunk = writes.slice(i, i + 400);
+      await this.db.batch(chunk as [Write, ...Write[]]);
+    }
+    return result;
+  }
+
+  /** One operation against its provider; what to record is pushed onto `writes`. */
+  private async perform(
+    op: OutboxRow,
+    account: AccountRow | undefined,
+    now: number,
+    writes: Write[],
+    createdNow: Map<string, string>,
+  ): Promise<keyof DrainResult> {
+    const o = schema.outbox;
+    const done = (result: Record<string, unknown> | null) =>
+      writes.push(this.db.update(o).set({ state: "done", result, lastError: null, updatedAt: now }).where(eq(o.id, op.id)));
     try {
-      const account = await getAccount(this.db, op.accountId);
       if (!account) {
-        await this.finish(op.id, "skipped", { reason: "account gone" }, now);
+        writes.push(this.db.update(o).set({ state: "skipped", result: { reason: "account gone" }, updatedAt: now }).where(eq(o.id, op.id)));
         return "done";
       }
       const ref = accountRef(account);
@@ -486,39 +539,41 @@ export class Ledger {
         const event = op.payload.event as CalendarEventSpec;
         const { eventId } = await this.deps.calendar.createEvent(ref, event);
         this.deps.afterProviderCall?.(op);
-        await this.db.batch([
-          this.db.update(schema.reminders).set({ eventId, state: "created", updatedAt: now }).where(and(eq(schema.reminders.id, op.reminderId!), eq(schema.reminders.state, "pending"))),
-          this.db.update(schema.outbox).set({ state: "done", result: { eventId }, lastError: null, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
-        ]);
-        // Cancelled while the create was in flight: the delete that follows finds the id now.
+        createdNow.set(op.reminderId!, eventId);
+        writes.push(
+          this.db
+            .update(schema.reminders)
+            .set({ eventId, state: sql`case when ${schema.reminders.state} = 'pending' then 'created' else ${schema.reminders.state} end`, updatedAt: now })
+            .where(eq(schema.reminders.id, op.reminderId!)),
+        );
+        done({ eventId });
         return "done";
       }
       if (op.op === "delete_event") {
-        const [reminder] = await this.db.select().from(schema.reminders).where(eq(schema.reminders.id, op.reminderId!));
-        let eventId = reminder?.eventId ?? null;
+        let eventId = createdNow.get(op.reminderId!) ?? null;
         if (!eventId) {
-          const [create] = await this.db.select().from(schema.outbox).where(eq(schema.outbox.key, `event:${op.reminderId}`));
+          const [reminder] = await this.db.select().from(schema.reminders).where(eq(schema.reminders.id, op.reminderId!));
+          eventId = reminder?.eventId ?? null;
+        }
+        if (!eventId) {
+          const [create] = await this.db.select().from(o).where(eq(o.key, `event:${op.reminderId}`));
           if (create?.state === "done") eventId = (create.result?.eventId as string) ?? null;
           else if (create && create.state === "pending" && create.attempts === 0) {
             // Never sent: cancel it instead of creating and deleting.
-            await this.db.batch([
-              this.db.update(schema.outbox).set({ state: "skipped", updatedAt: now }).where(and(eq(schema.outbox.id, create.id), eq(schema.outbox.attempts, 0))),
-              this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)),
-              this.db.update(schema.outbox).set({ state: "done", result: { skippedCreate: true }, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
-            ]);
+            writes.push(this.db.update(o).set({ state: "skipped", updatedAt: now }).where(and(eq(o.id, create.id), eq(o.attempts, 0))));
+            writes.push(this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)));
+            done({ skippedCreate: true });
             return "done";
           } else if (create && create.state === "pending") {
             // The create may have reached the provider: wait for it, then delete.
-            await this.db.update(schema.outbox).set({ nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts, updatedAt: now }).where(eq(schema.outbox.id, op.id));
+            writes.push(this.db.update(o).set({ nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts - 1, updatedAt: now }).where(eq(o.id, op.id)));
             return "retrying";
           }
         }
         if (eventId) await this.deps.calendar.deleteEvent(ref, eventId, op.key);
         this.deps.afterProviderCall?.(op);
-        await this.db.batch([
-          this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)),
-          this.db.update(schema.outbox).set({ state: "done", lastError: null, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
-        ]);
+        writes.push(this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)));
+        done(null);
         return "done";
       }
       if (op.op === "send_reply") {
@@ -534,13 +589,10 @@ export class Ledger {
           bodyHtml: p.bodyHtml as string,
         });
         this.deps.afterProviderCall?.(op);
-        const batch = [
-          this.db.update(schema.outbox).set({ state: "done", result: { messageId: sent.messageId }, lastError: null, updatedAt: now }).where(eq(schema.outbox.id, op.id)),
-          // The sent update is the message the renewed promise lives in.
-          this.db.update(schema.commitments).set({ messageId: sent.messageId, updatedAt: now }).where(eq(schema.commitments.id, op.commitmentId!)),
-          this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing(),
-        ] as const;
-        await this.db.batch(batch);
+        done({ messageId: sent.messageId });
+        // The sent update is the message the renewed promise lives in.
+        writes.push(this.db.update(schema.commitments).set({ messageId: sent.messageId, updatedAt: now }).where(eq(schema.commitments.id, op.commitmentId!)));
+        writes.push(this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing());
         return "done";
       }
       throw new Error(`unknown outbox operation ${op.op}`);
@@ -549,19 +601,15 @@ export class Ledger {
       const pe = e instanceof ProviderError ? e : null;
       const retryable = pe ? pe.retryable : true;
       const message = e instanceof Error ? e.message : String(e);
-      if (!retryable || attempts >= MAX_ATTEMPTS) {
-        await this.db.update(schema.outbox).set({ state: "failed", lastError: message, updatedAt: now }).where(eq(schema.outbox.id, op.id));
+      if (!retryable || op.attempts >= MAX_ATTEMPTS) {
+        writes.push(this.db.update(o).set({ state: "failed", lastError: message, updatedAt: now }).where(eq(o.id, op.id)));
         return "failed";
       }
-      const backoff = Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+      const backoff = Math.min(30_000 * 2 ** (op.attempts - 1), 6 * 3_600_000);
       const wait = Math.max(backoff, pe?.retryAfterMs ?? 0);
-      await this.db.update(schema.outbox).set({ nextAttemptAt: now + wait, lastError: message, updatedAt: now }).where(eq(schema.outbox.id, op.id));
+      writes.push(this.db.update(o).set({ nextAttemptAt: now + wait, lastError: message, updatedAt: now }).where(eq(o.id, op.id)));
       return "retrying";
     }
-  }
-
-  private async finish(id: number, state: OutboxRow["state"], result: Record<string, unknown>, now: number) {
-    await this.db.update(schema.outbox).set({ state, result, updatedAt: now }).where(eq(schema.outbox.id, id));
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────
