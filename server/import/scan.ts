@@ -81,8 +81,6 @@ interface Meta {
 
 const PROGRESS_EVERY = 250;
 const NO_ONE: Counterpart[] = [];
-/** How many replay steps ahead sent bodies are read and parsed. */
-const LOOKAHEAD = 64;
 
 export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOptions = {}): Promise<ScanReport> {
   const started = performance.now();
@@ -217,6 +215,9 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
   const cpus = availableParallelism();
   const threadsWanted = opts.threads ?? (sentSteps >= 500 && cpus >= 4 ? Math.min(3, cpus - 1) : 0);
   const parser = threadsWanted > 0 ? workerBodyParser(threadsWanted) : inlineBodyParser();
+  // Enough parses in flight to keep workers busy; inline, only the next read overlaps
+  // (parsing further ahead on one thread only makes bodies outlive young-generation GC).
+  const lookahead = threadsWanted > 0 ? 16 * threadsWanted : 1;
   const rereader = new MailRereader();
   const refOf = (m: Meta) => ({ source: sources[m.source], index: m.index, offset: m.offset, rawLength: m.rawLength });
   // Reads stay in order on one file handle; parses overlap in the pool.
@@ -247,7 +248,7 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
         opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
       }
       if (step.kind === "sent") {
-        fetchUpTo(k + LOOKAHEAD);
+        fetchUpTo(k + lookahead);
         let body: Body;
         try {
           body = await ahead.get(k)!;
