@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  not_implemented: 501,
   provider_unavailable: 503,
 } as const;
 

@@ -7,7 +7,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { KeptError } from "../core/errors";
 import { detect } from "../core/detect/index";
-import { DEFAULT_TEMPLATES, validateTemplateBody } from "../core/templates";
+import { validateTemplateBody } from "../core/templates";
 import { snoozeUntil } from "../core/policy";
 import { isLocalDate, localDateOf } from "../core/time";
 import { normaliseAddress, type WorkSettings } from "../core/model";
@@ -15,9 +15,9 @@ import { accountFor, updateSettings, type Identity } from "./accounts";
 import type { Authenticator } from "./auth";
 import { schema, type Db } from "./db";
 import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
-import { getCommitment, history, listCommitments, settingsOf, type AccountRow } from "./store";
+import { getCommitment, history, listCommitments, settingsOf, templatesFor, type AccountRow } from "./store";
 import { summarise } from "./summary";
-import { mountFeed, newFeedToken } from "./feed";
+import { feedUrl, mountFeed, newFeedToken } from "./feed";
 
 export interface AppDeps extends Omit<LedgerDeps, "db"> {
   db: Db;
@@ -375,16 +375,9 @@ export function createApp(deps: AppDeps) {
   });
 
   // ── The calendar feed ──
-  api.get("/feed", describeRoute({ summary: "The secret address of your follow-up calendar feed (made on first use)" }), async (c) => {
-    const account = c.get("account");
-    let token = account.feedToken;
-    if (!token) {
-      token = newFeedToken();
-      await db.update(schema.accounts).set({ feedToken: token }).where(and(eq(schema.accounts.id, account.id), sql`${schema.accounts.feedToken} is null`));
-      token = (await db.select({ t: schema.accounts.feedToken }).from(schema.accounts).where(eq(schema.accounts.id, account.id)))[0]!.t!;
-    }
-    return c.json({ url: `${deps.publicUrl}/feed/${token}.ics` });
-  });
+  api.get("/feed", describeRoute({ summary: "The secret address of your follow-up calendar feed (made on first use)" }), async (c) =>
+    c.json({ url: await feedUrl(db, c.get("account"), deps.publicUrl) }),
+  );
   api.post("/feed/rotate", describeRoute({ summary: "Turn off the old feed address and make a new one" }), async (c) => {
     const token = newFeedToken();
     await db.update(schema.accounts).set({ feedToken: token }).where(eq(schema.accounts.id, c.get("account").id));
@@ -435,11 +428,3 @@ export function view(c: import("../core/model").Commitment, today: string) {
   return { ...c, overdue: (c.status === "open" || c.status === "snoozed") && c.dueDate < today, chased: c.chaseCount > 0 };
 }
 
-async function templatesFor(db: Db, accountId: string) {
-  const own = await db.select().from(schema.templates).where(eq(schema.templates.accountId, accountId)).orderBy(asc(schema.templates.name));
-  const ownIds = new Set(own.map((t) => t.id));
-  return [
-    ...DEFAULT_TEMPLATES.filter((t) => !ownIds.has(t.id)).map((t) => ({ ...t, builtIn: true })),
-    ...own.map((t) => ({ id: t.id, name: t.name, tone: t.tone, body: t.body, builtIn: false })),
-  ];
-}

@@ -89,8 +89,6 @@ async function scan(args: string[]): Promise<number> {
       },
     });
     bar.done();
-    // Put the follow-ups of promises found overdue on the calendar now.
-    await ledger.sweep();
 
     const open = (
       await db

@@ -11,7 +11,7 @@ const list = z
 
 export const configSchema = z
   .object({
-    PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787), // 0: any free port
     HOST: z.string().min(1).default("127.0.0.1"),
     DATABASE_URL: z
       .string()

@@ -5,6 +5,7 @@ import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { CalendarEventSpec } from "../core/ports";
 import { schema, type Db } from "./db";
+import type { AccountRow } from "./store";
 import { renderFeed, type FeedEvent } from "./ics";
 
 const KEEP_CANCELLED_MS = 30 * 86_400_000;
@@ -62,4 +63,17 @@ export function mountFeed(app: Hono<any>, deps: { db: Db; clock: () => number })
 export function newFeedToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The account's feed address, its secret made on first use. */
+export async function feedUrl(db: Db, account: AccountRow, publicUrl: string): Promise<string> {
+  let token = account.feedToken;
+  if (!token) {
+    await db
+      .update(schema.accounts)
+      .set({ feedToken: newFeedToken() })
+      .where(and(eq(schema.accounts.id, account.id), sql`${schema.accounts.feedToken} is null`));
+    token = (await db.select({ t: schema.accounts.feedToken }).from(schema.accounts).where(eq(schema.accounts.id, account.id)))[0]!.t!;
+  }
+  return `${publicUrl}/feed/${token}.ics`;
 }

@@ -70,6 +70,8 @@ export async function importMailbox(deps: { ledger: Ledger; db: Db }, accountId:
       },
     },
   );
+  // Promises found overdue get their follow-up on the calendar now, not at the next cron.
+  await deps.ledger.sweep();
   // Remember the user's own addresses, so later imports and syncs don't take them for counterparts.
   const addresses = [...new Set([...account.addresses, ...scan.me.addresses.map(normaliseAddress)])];
   if (addresses.length !== account.addresses.length) {

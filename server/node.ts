@@ -1,7 +1,9 @@
 // The Node entry: reads the environment once, opens the embedded libSQL file (or
 // a libSQL server), serves the app on loopback and runs the sweep on a timer.
 import { randomUUID } from "node:crypto";
-import { serve } from "@hono/node-server";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { createApp } from "./app";
 import { Authenticator } from "./auth";
 import { authConfig, ConfigError, loadConfig } from "./config";
@@ -14,7 +16,10 @@ import pkg from "../package.json" with { type: "json" };
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
   const { db, close } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN });
-  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+  // With PORT=0 the system picks a free port; links in events need the real one.
+  const server = await listenOn(config.HOST, config.PORT);
+  const port = (server.address() as AddressInfo).port;
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   const deps = {
     db,
     clock: Date.now,
@@ -41,9 +46,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     }
   }, config.SWEEP_INTERVAL_SECONDS * 1000);
   timer.unref();
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
-  });
+  server.on("request", getRequestListener(app.fetch));
   return {
     url: publicUrl,
     config,
@@ -53,6 +56,16 @@ export async function startServer(env: Record<string, string | undefined> = proc
       close();
     },
   };
+}
+
+function listenOn(host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      reject(e.code === "EADDRINUSE" ? new ConfigError(`Kept can't start: port ${port} on ${host} is in use. Stop what is using it, or set PORT to another port.`) : e),
+    );
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("server/node.ts");

@@ -3,6 +3,7 @@
 // reach another account's rows.
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { DEFAULT_SETTINGS, type Commitment, type HistoryEntry, type WorkSettings } from "../core/model";
+import { DEFAULT_TEMPLATES, type Template } from "../core/templates";
 import type { AccountRef } from "../core/ports";
 import { schema, type Db, type Tx } from "./db";
 
@@ -117,4 +118,14 @@ export async function listCommitments(conn: Conn, accountId: string, f: Commitme
     .orderBy(desc(c.sentAt), desc(c.id))
     .limit(f.limit);
   return rows.map(toCommitment);
+}
+
+/** The templates a user can pick: Kept's defaults (unless they edited their own copy) and theirs. */
+export async function templatesFor(conn: Conn, accountId: string): Promise<Array<Template & { builtIn: boolean }>> {
+  const own = await conn.select().from(schema.templates).where(eq(schema.templates.accountId, accountId)).orderBy(asc(schema.templates.name));
+  const ownIds = new Set(own.map((t) => t.id));
+  return [
+    ...DEFAULT_TEMPLATES.filter((t) => !ownIds.has(t.id)).map((t) => ({ ...t, builtIn: true })),
+    ...own.map((t) => ({ id: t.id, name: t.name, tone: t.tone, body: t.body, builtIn: false })),
+  ];
 }

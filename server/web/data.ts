@@ -1,12 +1,12 @@
 // What the pages show, read straight from the store with the same rules the API uses.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { firstName, type Commitment, type WorkSettings } from "../../core/model";
-import { DEFAULT_TEMPLATES, type Template } from "../../core/templates";
+import type { Template } from "../../core/templates";
 import { addWorkingDays } from "../../core/policy";
 import { daysBetween, localDateOf, type LocalDate } from "../../core/time";
 import { schema, type Db } from "../db";
-import { newFeedToken } from "../feed";
-import { getCommitment, history, listCommitments, settingsOf, type AccountRow, type CheckInRow } from "../store";
+import { feedUrl } from "../feed";
+import { getCommitment, history, listCommitments, settingsOf, templatesFor, type AccountRow, type CheckInRow } from "../store";
 import { summarise, type Summary } from "../summary";
 
 /** Past due by more than this many days, a promise is "forgotten" and shown apart. */
@@ -59,14 +59,6 @@ export function valuesFor(c: Commitment, account: AccountRow): TemplateValuesVie
   };
 }
 
-export async function templatesFor(db: Db, accountId: string): Promise<Array<Template & { builtIn: boolean }>> {
-  const own = await db.select().from(schema.templates).where(eq(schema.templates.accountId, accountId)).orderBy(asc(schema.templates.name));
-  const ownIds = new Set(own.map((t) => t.id));
-  return [
-    ...DEFAULT_TEMPLATES.filter((t) => !ownIds.has(t.id)).map((t) => ({ ...t, builtIn: true })),
-    ...own.map((t) => ({ id: t.id, name: t.name, tone: t.tone as Template["tone"], body: t.body, builtIn: false })),
-  ];
-}
 
 export async function context(deps: { db: Db; clock: () => number; mail: unknown }, account: AccountRow): Promise<Context> {
   const settings = settingsOf(account);
@@ -81,18 +73,6 @@ export async function context(deps: { db: Db; clock: () => number; mail: unknown
   };
 }
 
-/** The feed address, made on first use as GET /api/feed does. */
-async function feedUrl(db: Db, account: AccountRow, publicUrl: string): Promise<string> {
-  let token = account.feedToken;
-  if (!token) {
-    await db
-      .update(schema.accounts)
-      .set({ feedToken: newFeedToken() })
-      .where(and(eq(schema.accounts.id, account.id), sql`${schema.accounts.feedToken} is null`));
-    token = (await db.select({ t: schema.accounts.feedToken }).from(schema.accounts).where(eq(schema.accounts.id, account.id)))[0]!.t!;
-  }
-  return `${publicUrl}/feed/${token}.ics`;
-}
 
 export async function dashboard(deps: { db: Db; clock: () => number; mail: unknown; publicUrl: string }, account: AccountRow): Promise<Dashboard> {
   const ctx = await context(deps, account);

@@ -22,7 +22,7 @@ function notHere(c: Context) {
     {
       error: {
         code: "not_implemented",
-        message: "Importing a mailbox runs in Kept's Node server or its command line (kept import), not on this hosted server. Run Kept on your computer to import, or connect your mail account instead.",
+        message: "Importing a mailbox runs in Kept's Node server or its command line (kept scan), not on this hosted server. Run Kept on your computer to import, or connect your mail account instead.",
         details: null,
       },
     },
