@@ -264,11 +264,11 @@ const messages: Msg[] = [
     text: "Great, Wednesday at 3pm it is. I'll send a calendar invite later today.\n\nSam" },
 
   // 19. Recent promises, not yet due when the mailbox ends.
-  { id: "sam-0022@mail.example.com", from: SAM, to: [P.noah], subject: "Offer – Platform Engineer", date: "2026-11-23 15:00",
+  { id: "sam-0022@mail.example.com", from: SAM, to: [P.noah], subject: "Offer – Platform Engineer", date: "2026-11-20 15:00",
     text: "Hi Noah,\n\nCongratulations again! I'll send the offer paperwork by the end of the month.\n\nBest,\nSam" },
-  { id: "noah-1@mail.example.net", from: P.noah, to: [SAM], subject: "Re: Offer – Platform Engineer", date: "2026-11-23 16:30",
+  { id: "noah-1@mail.example.net", from: P.noah, to: [SAM], subject: "Re: Offer – Platform Engineer", date: "2026-11-20 16:30",
     ...reply("sam-0022@mail.example.com", "noah-1@mail.example.net"), text: "Thanks Sam, very excited. Speak soon!\n\nNoah" },
-  { id: "sam-0023@mail.example.com", from: SAM, to: [P.tom], subject: "Re: Product Designer role – Lumen Studio", date: "2026-11-24 17:45",
+  { id: "sam-0023@mail.example.com", from: SAM, to: [P.tom], subject: "Re: Product Designer role – Lumen Studio", date: "2026-11-20 17:45",
     ...reply("tom-2@mail.example.net", "sam-0023@mail.example.com"),
     text: "Hi Tom,\n\nApologies, I've chased Lumen Studio again today; no decision yet. I hope to have news by Friday." },
 ];
