@@ -75,7 +75,8 @@ describe.runIf(available)("the Worker in workerd", () => {
     const body = (await res.json()) as { created: Array<{ dueDate: string; nextReminderAt: number }> };
     expect(body.created[0]!.dueDate).toBe("2025-01-07");
     // Sent long ago, so its follow-up time has passed: the cron run schedules the next one.
-    const worker = await mf.getWorker();
+    // Miniflare types its worker with workers-types, which Kept does not otherwise need.
+    const worker = (await mf.getWorker()) as unknown as { scheduled(e: { cron: string }): Promise<{ outcome: string }> };
     const result = await worker.scheduled({ cron: "*/5 * * * *" });
     expect(result.outcome).toBe("ok");
     const list = await mf.dispatchFetch("http://127.0.0.1:8787/api/commitments?status=open");
