@@ -88,18 +88,26 @@ export function renderHtml(body: string, values: TemplateValues): string {
     .join("\n");
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(locale: string): Intl.DateTimeFormat {
+  let f = dateFormats.get(locale);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
+    } catch {
+      f = dateFormat("en-GB");
+    }
+    if (dateFormats.size > 200) dateFormats.clear();
+    dateFormats.set(locale, f);
+  }
+  return f;
+}
+
 /** A date as the user would write it: "Friday 27 November" in en-GB, "Friday, November 27" in en-US. */
 export function formatDate(date: LocalDate, locale: string): string {
   const { year, month, day } = parseLocalDate(date);
-  try {
-    return new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(
-      new Date(Date.UTC(year, month - 1, day)),
-    );
-  } catch {
-    return new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(
-      new Date(Date.UTC(year, month - 1, day)),
-    );
-  }
+  return dateFormat(locale).format(new Date(Date.UTC(year, month - 1, day)));
 }
 
 /** "Re: x" once, however many times it was already prefixed. */

@@ -4,7 +4,7 @@ import { KeptError } from "../core/errors";
 import { DEFAULT_SETTINGS, normaliseAddress, type ProviderName, type WorkSettings } from "../core/model";
 import { validateSettings } from "../core/policy";
 import { schema, type Db } from "./db";
-import { getAccount, settingsOf, type AccountRow } from "./store";
+import { findAccount, getAccount, settingsOf, type AccountRow } from "./store";
 
 export interface Identity {
   provider: ProviderName;
@@ -17,11 +17,7 @@ export interface Identity {
 /** The account for a verified identity, made on first sight. */
 export async function accountFor(db: Db, identity: Identity, newId: () => string, defaults: Partial<WorkSettings> = {}): Promise<AccountRow> {
   const a = schema.accounts;
-  const [found] = await db
-    .select()
-    .from(a)
-    .where(and(eq(a.provider, identity.provider), eq(a.tenantId, identity.tenantId), eq(a.subject, identity.subject)))
-    .limit(1);
+  const found = await findAccount(db, identity);
   if (found) return found;
   const s = validateSettings({ ...DEFAULT_SETTINGS, ...defaults });
   await db

@@ -15,7 +15,7 @@ import { accountFor, updateSettings, type Identity } from "./accounts";
 import type { Authenticator } from "./auth";
 import { schema, type Db } from "./db";
 import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
-import { getCommitment, history, listCommitments, settingsOf, templatesFor, type AccountRow } from "./store";
+import { checkInsFor, commitmentsFor, getCommitment, history, listCommitments, settingsOf, templatesFor, type AccountRow } from "./store";
 import { summarise } from "./summary";
 import { feedUrl, mountFeed, newFeedToken } from "./feed";
 
@@ -231,12 +231,8 @@ export function createApp(deps: AppDeps) {
       const q = c.req.valid("query");
       const address = normaliseAddress(q.counterpart);
       const today = localDateOf(deps.clock(), settingsOf(account).timeZone);
-      const items = await listCommitments(db, account.id, { counterpart: address, limit: 100 });
-      const checkIns = await db
-        .select()
-        .from(schema.checkIns)
-        .where(and(eq(schema.checkIns.accountId, account.id), eq(schema.checkIns.counterpartAddress, address), eq(schema.checkIns.status, "scheduled")))
-        .orderBy(asc(schema.checkIns.dueAt));
+      const items = await commitmentsFor(db, account.id, address);
+      const checkIns = await checkInsFor(db, account.id, address);
       const active = items.filter((x) => x.status === "open" || x.status === "snoozed");
       return c.json({
         counterpart: address,

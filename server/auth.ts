@@ -18,9 +18,13 @@ const GOOGLE_ISSUERS = ["https://accounts.google.com", "accounts.google.com"];
 
 export const LOCAL_IDENTITY: Identity = { provider: "local", tenantId: "local", subject: "local", email: null, displayName: null };
 
+const VERIFIED_CACHE = 5000;
+
 export class Authenticator {
   private msKeys: JWTVerifyGetKey | null;
   private googleKeys: JWTVerifyGetKey | null;
+  /** Tokens already verified, until they expire: an add-in sends the same one for an hour. */
+  private verified = new Map<string, { identity: Identity; exp: number }>();
 
   constructor(readonly config: AuthConfig) {
     // Key sets are fetched lazily and cached by jose; nothing happens at construction.
@@ -43,6 +47,19 @@ export class Authenticator {
   }
 
   async verify(token: string): Promise<Identity> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.exp > Date.now() / 1000) return hit.identity;
+      this.verified.delete(token);
+    }
+    const identity = await this.verifyUncached(token);
+    const exp = Number(decodeJwt(token).exp ?? 0);
+    if (this.verified.size >= VERIFIED_CACHE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { identity, exp });
+    return identity;
+  }
+
+  private async verifyUncached(token: string): Promise<Identity> {
     let claims: JWTPayload;
     try {
       claims = decodeJwt(token);

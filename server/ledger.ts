@@ -41,6 +41,13 @@ const PROVIDER_CONCURRENCY = 8;
 
 type Write = BatchItem<"sqlite">;
 
+/** What a batch of outbox operations found, written back in a few statements. */
+interface Outcomes {
+  outbox: Array<{ id: number; state: OutboxRow["state"]; result: string | null; lastError: string | null; nextAttemptAt: number | null; attempts: number | null }>;
+  reminders: Array<{ id: string; eventId: string | null; state: "created" | "deleted" }>;
+  other: Write[];
+}
+
 /** What the detector found in one message; only this crosses into the ledger, never the body. */
 export interface DetectionSummary {
   commitments: Array<{ sentence: string; trigger: string | null; kind: CommitmentKind; dueDate: string | null }>;
@@ -498,40 +505,75 @@ export class Ledger {
       for (const a of await this.db.select().from(schema.accounts).where(inArray(schema.accounts.id, accountIds.slice(i, i + 200)))) accounts.set(a.id, a);
     }
     const byAccount = new Map<string, OutboxRow[]>();
-    for (const op of ops) byAccount.set(op.accountId, [...(byAccount.get(op.accountId) ?? []), op]);
-    const writes: Write[] = [];
+    for (const op of ops) {
+      const lane = byAccount.get(op.accountId);
+      if (lane) lane.push(op);
+      else byAccount.set(op.accountId, [op]);
+    }
+    const out: Outcomes = { outbox: [], reminders: [], other: [] };
     const createdNow = new Map<string, string>(); // reminder id → event id, from this batch
     const lanes = [...byAccount.values()];
     const worker = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
         for (const op of lane) {
-          const outcome = await this.perform(op, accounts.get(op.accountId), now, writes, createdNow);
+          const outcome = await this.perform(op, accounts.get(op.accountId), now, out, createdNow);
           result[outcome]++;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(PROVIDER_CONCURRENCY, lanes.length) }, worker));
-    for (let i = 0; i < writes.length; i += 400) {
-      const chunk = writes.slice(i, i + 400);
-      await this.db.batch(chunk as [Write, ...Write[]]);
-    }
+    await this.record(out, now);
     return result;
   }
 
-  /** One operation against its provider; what to record is pushed onto `writes`. */
+  /** Writes a batch's outcomes: one statement per few hundred rows, all in one transaction. */
+  private async record(out: Outcomes, now: number): Promise<void> {
+    const writes: Write[] = [...out.other];
+    for (let i = 0; i < out.outbox.length; i += 300) {
+      const rows = sql.join(
+        out.outbox.slice(i, i + 300).map((u) => sql`(${u.id}, ${u.state}, ${u.result}, ${u.lastError}, ${u.nextAttemptAt}, ${u.attempts})`),
+        sql`, `,
+      );
+      writes.push(
+        this.db.run(sql`
+          with v(id, state, result, last_error, next_attempt_at, attempts) as (values ${rows})
+          update outbox set
+            state = v.state, result = coalesce(v.result, outbox.result), last_error = v.last_error,
+            next_attempt_at = coalesce(v.next_attempt_at, outbox.next_attempt_at),
+            attempts = coalesce(v.attempts, outbox.attempts), updated_at = ${now}
+          from v where outbox.id = v.id`),
+      );
+    }
+    for (let i = 0; i < out.reminders.length; i += 300) {
+      const rows = sql.join(out.reminders.slice(i, i + 300).map((u) => sql`(${u.id}, ${u.eventId}, ${u.state})`), sql`, `);
+      writes.push(
+        this.db.run(sql`
+          with v(id, event_id, state) as (values ${rows})
+          update reminders set
+            event_id = coalesce(v.event_id, reminders.event_id),
+            -- a reminder cancelled while its create was in flight stays cancelled; its delete follows
+            state = case when v.state = 'created' and reminders.state <> 'pending' then reminders.state else v.state end,
+            updated_at = ${now}
+          from v where reminders.id = v.id`),
+      );
+    }
+    if (writes.length) await this.db.batch(writes as [Write, ...Write[]]);
+  }
+
+  /** One operation against its provider; what to record goes into `out`. */
   private async perform(
     op: OutboxRow,
     account: AccountRow | undefined,
     now: number,
-    writes: Write[],
+    out: Outcomes,
     createdNow: Map<string, string>,
   ): Promise<keyof DrainResult> {
     const o = schema.outbox;
-    const done = (result: Record<string, unknown> | null) =>
-      writes.push(this.db.update(o).set({ state: "done", result, lastError: null, updatedAt: now }).where(eq(o.id, op.id)));
+    const set = (state: OutboxRow["state"], result: Record<string, unknown> | null, extra: { lastError?: string | null; nextAttemptAt?: number | null; attempts?: number | null } = {}) =>
+      out.outbox.push({ id: op.id, state, result: result ? JSON.stringify(result) : null, lastError: extra.lastError ?? null, nextAttemptAt: extra.nextAttemptAt ?? null, attempts: extra.attempts ?? null });
     try {
       if (!account) {
-        writes.push(this.db.update(o).set({ state: "skipped", result: { reason: "account gone" }, updatedAt: now }).where(eq(o.id, op.id)));
+        set("skipped", { reason: "account gone" });
         return "done";
       }
       const ref = accountRef(account);
@@ -540,13 +582,8 @@ export class Ledger {
         const { eventId } = await this.deps.calendar.createEvent(ref, event);
         this.deps.afterProviderCall?.(op);
         createdNow.set(op.reminderId!, eventId);
-        writes.push(
-          this.db
-            .update(schema.reminders)
-            .set({ eventId, state: sql`case when ${schema.reminders.state} = 'pending' then 'created' else ${schema.reminders.state} end`, updatedAt: now })
-            .where(eq(schema.reminders.id, op.reminderId!)),
-        );
-        done({ eventId });
+        out.reminders.push({ id: op.reminderId!, eventId, state: "created" });
+        set("done", { eventId });
         return "done";
       }
       if (op.op === "delete_event") {
@@ -560,20 +597,20 @@ export class Ledger {
           if (create?.state === "done") eventId = (create.result?.eventId as string) ?? null;
           else if (create && create.state === "pending" && create.attempts === 0) {
             // Never sent: cancel it instead of creating and deleting.
-            writes.push(this.db.update(o).set({ state: "skipped", updatedAt: now }).where(and(eq(o.id, create.id), eq(o.attempts, 0))));
-            writes.push(this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)));
-            done({ skippedCreate: true });
+            out.other.push(this.db.update(o).set({ state: "skipped", updatedAt: now }).where(and(eq(o.id, create.id), eq(o.attempts, 0))));
+            out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
+            set("done", { skippedCreate: true });
             return "done";
           } else if (create && create.state === "pending") {
             // The create may have reached the provider: wait for it, then delete.
-            writes.push(this.db.update(o).set({ nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts - 1, updatedAt: now }).where(eq(o.id, op.id)));
+            set("pending", null, { nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts - 1 });
             return "retrying";
           }
         }
         if (eventId) await this.deps.calendar.deleteEvent(ref, eventId, op.key);
         this.deps.afterProviderCall?.(op);
-        writes.push(this.db.update(schema.reminders).set({ state: "deleted", updatedAt: now }).where(eq(schema.reminders.id, op.reminderId!)));
-        done(null);
+        out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
+        set("done", null);
         return "done";
       }
       if (op.op === "send_reply") {
@@ -589,10 +626,10 @@ export class Ledger {
           bodyHtml: p.bodyHtml as string,
         });
         this.deps.afterProviderCall?.(op);
-        done({ messageId: sent.messageId });
+        set("done", { messageId: sent.messageId });
         // The sent update is the message the renewed promise lives in.
-        writes.push(this.db.update(schema.commitments).set({ messageId: sent.messageId, updatedAt: now }).where(eq(schema.commitments.id, op.commitmentId!)));
-        writes.push(this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing());
+        out.other.push(this.db.update(schema.commitments).set({ messageId: sent.messageId, updatedAt: now }).where(eq(schema.commitments.id, op.commitmentId!)));
+        out.other.push(this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing());
         return "done";
       }
       throw new Error(`unknown outbox operation ${op.op}`);
@@ -602,12 +639,11 @@ export class Ledger {
       const retryable = pe ? pe.retryable : true;
       const message = e instanceof Error ? e.message : String(e);
       if (!retryable || op.attempts >= MAX_ATTEMPTS) {
-        writes.push(this.db.update(o).set({ state: "failed", lastError: message, updatedAt: now }).where(eq(o.id, op.id)));
+        set("failed", null, { lastError: message });
         return "failed";
       }
       const backoff = Math.min(30_000 * 2 ** (op.attempts - 1), 6 * 3_600_000);
-      const wait = Math.max(backoff, pe?.retryAfterMs ?? 0);
-      writes.push(this.db.update(o).set({ nextAttemptAt: now + wait, lastError: message, updatedAt: now }).where(eq(o.id, op.id)));
+      set("pending", null, { lastError: message, nextAttemptAt: now + Math.max(backoff, pe?.retryAfterMs ?? 0) });
       return "retrying";
     }
   }

@@ -2,6 +2,7 @@
 // Every query that reads a user's data takes the account id: nothing here can
 // reach another account's rows.
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import type { Identity } from "./accounts";
 import { DEFAULT_SETTINGS, type Commitment, type HistoryEntry, type WorkSettings } from "../core/model";
 import { DEFAULT_TEMPLATES, type Template } from "../core/templates";
 import type { AccountRef } from "../core/ports";
@@ -121,11 +122,66 @@ export async function listCommitments(conn: Conn, accountId: string, f: Commitme
 }
 
 /** The templates a user can pick: Kept's defaults (unless they edited their own copy) and theirs. */
-export async function templatesFor(conn: Conn, accountId: string): Promise<Array<Template & { builtIn: boolean }>> {
-  const own = await conn.select().from(schema.templates).where(eq(schema.templates.accountId, accountId)).orderBy(asc(schema.templates.name));
+export async function templatesFor(db: Db, accountId: string): Promise<Array<Template & { builtIn: boolean }>> {
+  const own = await preparedFor(db).ownTemplates.execute({ accountId });
   const ownIds = new Set(own.map((t) => t.id));
   return [
     ...DEFAULT_TEMPLATES.filter((t) => !ownIds.has(t.id)).map((t) => ({ ...t, builtIn: true })),
     ...own.map((t) => ({ id: t.id, name: t.name, tone: t.tone, body: t.body, builtIn: false })),
   ];
+}
+
+// ── The side panel's hot path: prepared once per database, so a request pays
+// for running its queries and not for building their SQL again.
+
+function buildPrepared(db: Db) {
+  const c = schema.commitments;
+  const ph = sql.placeholder;
+  return {
+    accountByIdentity: db
+      .select()
+      .from(schema.accounts)
+      .where(and(eq(schema.accounts.provider, ph("provider")), eq(schema.accounts.tenantId, ph("tenantId")), eq(schema.accounts.subject, ph("subject"))))
+      .limit(1)
+      .prepare(),
+    byCounterpart: db
+      .select()
+      .from(c)
+      .where(and(eq(c.accountId, ph("accountId")), eq(c.counterpartAddress, ph("counterpart"))))
+      .orderBy(desc(c.sentAt), desc(c.id))
+      .limit(ph("limit"))
+      .prepare(),
+    checkInsFor: db
+      .select()
+      .from(schema.checkIns)
+      .where(and(eq(schema.checkIns.accountId, ph("accountId")), eq(schema.checkIns.counterpartAddress, ph("counterpart")), eq(schema.checkIns.status, "scheduled")))
+      .orderBy(asc(schema.checkIns.dueAt))
+      .prepare(),
+    ownTemplates: db.select().from(schema.templates).where(eq(schema.templates.accountId, ph("accountId"))).orderBy(asc(schema.templates.name)).prepare(),
+  };
+}
+
+const preparedCache = new WeakMap<Db, ReturnType<typeof buildPrepared>>();
+
+function preparedFor(db: Db): ReturnType<typeof buildPrepared> {
+  let p = preparedCache.get(db);
+  if (!p) {
+    p = buildPrepared(db);
+    preparedCache.set(db, p);
+  }
+  return p;
+}
+
+export async function findAccount(db: Db, identity: Pick<Identity, "provider" | "tenantId" | "subject">): Promise<AccountRow | undefined> {
+  const [row] = await preparedFor(db).accountByIdentity.execute(identity);
+  return row;
+}
+
+/** Everything promised to one person, newest first. */
+export async function commitmentsFor(db: Db, accountId: string, counterpart: string, limit = 100): Promise<Commitment[]> {
+  return (await preparedFor(db).byCounterpart.execute({ accountId, counterpart: counterpart.toLowerCase(), limit })).map(toCommitment);
+}
+
+export async function checkInsFor(db: Db, accountId: string, counterpart: string): Promise<CheckInRow[]> {
+  return preparedFor(db).checkInsFor.execute({ accountId, counterpart: counterpart.toLowerCase() });
 }
