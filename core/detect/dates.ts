@@ -192,7 +192,7 @@ const RULES: Rule[] = [
   // today and tomorrow
   rule(/tomorrow/, `(?:the )?day after tomorrow`, (_m, send) => addDays(send, 2)),
   rule(/tomorrow|morning/, `(?:(?:first thing|${EOD}|lunchtime|the morning|the afternoon|close) )?(?:on )?tomorrow${DAYPART}|first thing in the morning`, (_m, send) => addDays(send, 1)),
-  rule(H_TODAY, `${EOD}(?: today)?|(?:later |sometime |some time |by the end of )?today|tonight|this (?:afternoon|evening|morning)|later on today|lunchtime|end of today|within the hour|(?:in|within) the next hour|in (?:an|one|a few|a couple of|two|three|\\d) (?:hours?|hrs?|minutes?|mins?)`, (_m, send) => send),
+  rule(H_TODAY, `${EOD}(?: today)?|(?:later |sometime |some time |by the end of )?today|tonight|this (?:afternoon|evening|morning)|later on today|lunchtime|end of today|within the hour|(?:in|within) the next hour|in (?:an|a few|a couple of|${NUM}) (?:hours?|hrs?|minutes?|mins?)`, (_m, send) => send),
   // counted days and weeks
   rule(/day/, `(?:in|within|over|over the next|in the next|within the next|the next) (?:(\\d{1,3})-)?(${NUM}) (working|business) days?`, (m, send) => {
     const n = count(m[2]);

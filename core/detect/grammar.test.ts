@@ -70,7 +70,6 @@ describe("not promises", () => {
     ["third party", "The client will get back to you directly."],
     ["third party object", "I'll be in touch with the client tomorrow."],
     ["third party object", "I will forward this to John."],
-    ["delegated", "I'll ask her to send you the file."],
     ["hypothetical", "If I were you I'd get back to them quickly."],
     ["counterfactual", "I would get back to you sooner if I could."],
     ["negated performative", "I can't promise I'll get back to you."],
@@ -92,6 +91,58 @@ describe("not promises", () => {
     ["noun, not verb", "I will wait for your update."],
   ];
   it.each(cases)("%s: %s", (_why, s) => expect(detected(s)).toEqual([]));
+});
+
+describe("general rules added for held-out mail", () => {
+  const due = (s: string, sentAt = "2026-11-18T10:15:00Z") =>
+    detect({ text: s, sentAt, timeZone: "Europe/London", locale: "en-GB" }).dueDate;
+  it.each([
+    ["delegation by the sender is the sender's promise", "I'll ask our engineer to send you the guide today."],
+    ["causative have", "I'll have Sarah call you on Monday."],
+    ["make sure someone", "I'll make sure someone from billing gets back to you by Friday."],
+    ["make sure I", "I'll make sure I let you know by tomorrow."],
+    ["subjectless going to", "Going to send the config diff over shortly."],
+    ["subjectless shall", "Shall revert with the vendor's confirmation by Monday."],
+    ["subjectless negated with a bound", "I'm out tomorrow, so won't get back to you until Friday."],
+    ["subjectless after an elliptical clause", "Monitoring now - will report back if anything looks off."],
+    ["subjectless after an interjection", "Yes will send it tonight"],
+    ["clause-initial ill typo and texting 2 u", "ill look at the logs and get back 2 u tmrw"],
+    ["noun phrase to follow", "Root cause analysis to follow tomorrow."],
+    ["imperative expect + deliverable", "Expect the revised quote in 2 business days."],
+    ["expect my X", "I'm away this week, so expect my report by 10 December."],
+    ["ability modal with a date", "I can get back to you by Friday."],
+    ["answer your questions", "I'll answer your questions properly tomorrow."],
+    ["reaffirmation", "As I said, I'll get back to you on Monday."],
+  ])("%s", (_why, s) => expect(detected(s).length).toBeGreaterThan(0));
+  it.each([
+    ["offer conditional on the recipient's wish", "If you're interested I'll send the job spec."],
+    ["offer with can", "If it helps, I can call you tomorrow to talk it through."],
+    ["ability modal without a date is an offer", "I can send you a few case studies."],
+    ["named third party before a subjectless will", "Our account manager, Sarah Lee, will be in touch next week."],
+    ["our team is not the sender", "Our team will be in touch shortly."],
+    ["third party after a determiner", "I'll be in touch with the landlord tomorrow."],
+    ["the recipient as the delegate's agent", "I will need you to send me the signed form by Friday."],
+    ["motion back on a call", "I'll get back on the call in five minutes."],
+    ["fixed phrase with to follow", "That is a hard act to follow."],
+    ["expect with a subject", "We expect the report from the auditors next week."],
+    ["ill as an adjective", "I was ill yesterday."],
+  ])("not: %s", (_why, s) => expect(detected(s)).toEqual([]));
+  it("a date before the promise in an opening clause", () => {
+    expect(due("When I'm back from leave on the 20th I'll pick this up with you.")).toBe("2026-11-20");
+    expect(due("Tomorrow I'll ring you to confirm the booking.")).toBe("2026-11-19");
+  });
+  it("'then' takes the date of the clause before", () => {
+    expect(due("The supplier will confirm by Friday and I'll update you then.")).toBe("2026-11-20");
+  });
+  it("a negated promise bounded by a phrase that starts with 'before'", () => {
+    expect(due("I can't get back to you before May.")).toBe("2027-05-01");
+  });
+  it("minutes spelled out", () => {
+    expect(due("I'll call you back in ten minutes.")).toBe("2026-11-18");
+  });
+  it("a subjectless negated will without a bound is no promise", () => {
+    expect(detected("Thanks, won't be sending the report.")).toEqual([]);
+  });
 });
 
 describe("kinds and confidence", () => {

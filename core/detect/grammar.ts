@@ -29,10 +29,10 @@ const W = "[^ ,.;:?!()\"]+"; // one word token
 // --- frames ---------------------------------------------------------------
 const NEG_MODALS = "will not|can not|shall not|could not|am not able to|are not able to|am unable to|are unable to|do not expect to|am not going to|are not going to|will be unable to";
 const HEDGED_MODALS = new Set(["should", "hope to", "aim to", "expect to", "am hoping to", "are hoping to", "am aiming to", "are aiming to", "intend to", "plan to", "am planning to", "are planning to"]);
-const MODALS = `${NEG_MODALS}|will|shall|should|must|am going to|are going to|plan to|intend to|aim to|promise to|hope to|expect to|am hoping to|are hoping to|am planning to|are planning to|am aiming to|are aiming to|endeavour to|endeavor to|am about to`;
+const MODALS = `${NEG_MODALS}|will|shall|can|should|must|am going to|are going to|plan to|intend to|aim to|promise to|hope to|expect to|am hoping to|are hoping to|am planning to|are planning to|am aiming to|are aiming to|endeavour to|endeavor to|am about to`;
 const ADVERBS = "also|then|just|definitely|certainly|surely|probably|hopefully|still|really|now|actually|absolutely|both|all|personally|gladly|happily|only|of course|immediately|quickly|soon|shortly|then";
 const FRAME = new RegExp(`${B}(i|we)((?: (?:${ADVERBS}))*) (${MODALS})${E}`, "g");
-const SUBJECTLESS = new RegExp(`${B}will${E}`, "g");
+const SUBJECTLESS = new RegExp(`${B}(will not|will|shall|going to)${E}`, "g");
 const LET_ME = new RegExp(`${B}let me${E}`, "g");
 
 // --- the verb phrase ------------------------------------------------------
@@ -42,7 +42,7 @@ const WHEN_NEXT = "(?= (?:back|again|later|tomorrow|today|tonight|this|next|on|f
 const ITEM = "(?:update|answer|call|ring|bell|shout|buzz|holler|heads up|heads-up|feedback|response|confirmation|details|tinkle|decision|steer|yes or no|quick call|quick update|full update|final answer|proper answer)";
 const DELIVERABLE = "(?:news|update|updates|answer|answers|decision|feedback|response|confirmation|results?|outcome|clarity|details|information|info|verdict|offer|numbers|figures|proposal|quote|draft|contract|dates|times|slots|report|summary|documents|pack|spec|schedule|shortlist|invoice|agenda|slides|deck|estimate)";
 const COMM_SOURCES = [
-  `(?:get|getting|come|coming|be) (?:right |straight |quickly )?back (?:in touch )?(?:to ${YOU}${E}|with (?!them|him|her)|on (?:this|that|it|the|your|those|these|both|all)${E}|about${E}|regarding${E}|re${E})`,
+  `(?:get|gets|getting|come|comes|coming|be) (?:right |straight |quickly )?back (?:in touch )?(?:to ${YOU}${E}|with (?!them|him|her)|on (?:this|that|it|the(?! (?:call|phone|line|train|bus|plane|road|track|bike|horse|wagon|meeting|zoom|team|pitch|field|stage|ice))|your|those|these|both|all)${E}|about${E}|regarding${E}|re${E})`,
   `(?:circle|circling|loop|looping|report|reporting|feed|feeding|swing|swinging|check|checking) back`,
   `(?:revert|reverting|respond|responding|reply|replying)${E}`,
   `let ${YOU} (?:know|have)${E}`,
@@ -58,6 +58,7 @@ const COMM_SOURCES = [
   `(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate|post|posting)${E}`,
   `pass(?:ing)? (?:${W} ){0,4}?(?:along|on|over|back) to (?:you|everyone)${E}`,
   `confirm(?:ing)?${E}`,
+  `answer(?:ing)? (?:your|the|those|these|all|any|each|both|remaining|that|this|it|them)${E}`,
   `(?:have|having) (?:${W} ){0,6}?(?:to|for|over to|back to|across to|through to) (?:you|the team)${E}`,
   `(?:have|having) (?:some |any |more |further |an? |the |my |our |final |full )?(?:${W} )?${DELIVERABLE}${E}`,
   `(?:get|getting) (?:(?:${W}|,) ){0,12}?(?:over |across |through |back |out )?to (?:you|everyone)${E}`,
@@ -73,7 +74,7 @@ const COMM = new RegExp(`(?:${COMM_SOURCES.join("|")})`, "y");
 
 const STOP_WORDS = new Set([
   "if", "whether", "because", "unless", "until", "once", "when", "whenever", "while", "although", "though",
-  "since", "so", "that", "who", "which", "where", "they", "he", "she", "i", "we", "someone", "somebody", "or",
+  "since", "so", "that", "who", "which", "where", "they", "he", "she", "i", "we", "or",
   "will", "shall", "can", "must",
 ]);
 // "every Monday", "each week": a habit, not a promise
@@ -99,7 +100,37 @@ const ACK = new Set(["thx", "thanks", "thank", "you", "ok", "okay", "sure", "not
 const QUESTION_TAG = /^(?:does|do|is|are|would|will|ok|okay|right|sound|sounds|alright|how|what|hope|can|could|if|that|yes|no)$/;
 const DOUBT = /(?:not|no|never) (?:promise|guarantee|sure|certain|say)(?: that)?$|(?:doubt|unlikely|whether)(?: that)?$/;
 
-interface Candidate { frameFrom: number; start: number; hedged: boolean; negated: boolean; confidence: number }
+interface Candidate { frameFrom: number; start: number; hedged: boolean; negated: boolean; confidence: number; weak?: boolean }
+
+/** Words that carry no subject of their own: acknowledgements before a subjectless "will". */
+const NO_SUBJECT_WORDS = /^(?:they|he|she|it|the|their|his|her|you|your|this|that|these|those|there|someone|somebody|everyone|nobody|a|an)$/;
+/**
+ * The subject of the clause that runs from `from` to `to` (exclusive): the sender
+ * ("i", "we"), someone else ("the client", "she", "Sarah"), or none (an elliptical
+ * clause such as "Monitoring now" or "Thanks for the update").
+ */
+function clauseSubject(tk: Tokenized, from: number, to: number): "sender" | "other" | "none" {
+  const { tokens } = tk;
+  let i = from;
+  while (i < to && (ACK.has(tokens[i].n) || GREETING_WORD.test(tokens[i].n))) {
+    // "thanks for the update", "thank you": the formula has no subject
+    if (tokens[i].n === "thanks" || tokens[i].n === "thank") return "none";
+    i++;
+  }
+  if (i >= to) return "none";
+  const t = tokens[i].n;
+  if (t === "i" || t === "we") return "sender";
+  if (NO_SUBJECT_WORDS.test(t) || t === "our" || t === "my") return "other";
+  // a capitalised word inside the sentence is a name ("Sarah Lee, will be in touch")
+  if (tokens[i].cap && i > 0) return "other";
+  if (tokens[i].cap && i + 1 < to && /^(?:is|are|was|were|has|have|had|will|said|says|can|should|would)$/.test(tokens[i + 1].n)) return "other";
+  return "none";
+}
+const INTERJECTION = new Set(["thx", "thanks", "ok", "okay", "sure", "noted", "yes", "yep", "yeah", "great", "cool", "fine", "np", "perfect", "understood", "received", "absolutely", "k", "good", "done", "right"]);
+const GREETING_WORD = /^(?:hi|hello|hey|dear|morning|afternoon|evening)$/;
+// "if you're interested I'll send the spec": an offer that waits on the recipient, not a promise
+const RECIPIENT_CONDITION = /(?:^| )(?:if|should|in case) (?:you (?:are |would |do |ever )?(?:be )?(?:interested|keen|like|prefer|want|wish)|(?:it|that|this) (?:would |might |could )?(?:help|helps|be useful|is useful|be helpful|is helpful|works for you)|(?:useful|helpful|you like|you prefer|you want|you wish))(?: |$)/;
+const DATE_WORD = /(?:^| )(?:by|before|until|till|tomorrow|today|tonight|eod|cob|eow|next|this|within|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|weds|thu|thur|thurs|fri|later|\d{1,2}(?:st|nd|rd|th)?|in (?:a|an|\d+|two|three|a few|a couple of) (?:days?|hours?|weeks?|minutes?|mins?))(?: |$)/;
 
 /** Find the promises in one sentence. */
 export function findPromises(tk: Tokenized): PromiseHit[] {
@@ -120,7 +151,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     }
   }
   if (/^(?:shall|should|can|could|may|do you want me to|would you like me to|is it ok if|would it help if)(?: i| we)/.test(norm)) return [];
-  if (/^(?:as promised|following up as promised|as i said)/.test(norm)) return [];
+  if (/^(?:as promised|following up as promised)/.test(norm)) return [];
 
   const tokenIndex = (c: number) => tokenAt(tk, c);
   const candidates: Candidate[] = [];
@@ -137,17 +168,29 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     // "I should have let you know" is a regret, not a promise
     if ((modal === "should" || modal === "must") && start < n && tokens[start].n === "have" && start + 1 < n &&
       !/^(?:a|an|the|some|any|more|news|my|our|an|your|it|them|something|everything|final|full)$/.test(tokens[start + 1].n)) continue;
-    candidates.push({ frameFrom, start, hedged: HEDGED_MODALS.has(modal), negated, confidence: 0.9 });
+    candidates.push({ frameFrom, start, hedged: HEDGED_MODALS.has(modal), negated, confidence: modal === "can" ? 0.7 : 0.9, weak: modal === "can" });
   }
   SUBJECTLESS.lastIndex = 0;
   while ((m = SUBJECTLESS.exec(norm)) !== null) {
+    // an implied "I": "Will revert", "Shall revert", "so won't reply until Friday", "Going to send …"
     const at = tokenIndex(m.index);
-    if (at + 1 < n && /^(?:you|they|he|she|it|the|not|this|that|there)$/.test(tokens[at + 1].n)) continue;
+    const words = m[1].split(" ").length;
+    const after = at + words;
+    if (after < n && /^(?:you|they|he|she|it|the|not|this|that|there|i|we|be)$/.test(tokens[after].n) && !(m[1] !== "going to" && tokens[after].n === "be")) continue;
+    if (m[1] === "going to" && after < n && tokens[after].n === "be") continue;
     const prev = at > 0 ? tokens[at - 1].n : null;
-    if (prev !== null && !/^(?:and|so|but|then|,|also|just)$/.test(prev)) continue;
-    if (prev !== null && prev !== "," && !sentenceSubjectIsSender(tk, at)) continue;
-    if (prev === "," && !sentenceSubjectIsSender(tk, at) && !tokens.slice(0, at - 1).every((t) => ACK.has(t.n))) continue;
-    candidates.push({ frameFrom: at, start: at + 1, hedged: false, negated: false, confidence: 0.8 });
+    if (prev !== null) {
+      if (/^(?:and|so|but|then|also|just)$/.test(prev)) {
+        // the subject carries over from the sentence's first clause
+        if (clauseSubject(tk, 0, at) === "other" && !sentenceSubjectIsSender(tk, at)) continue;
+      } else if (/^(?:,|\.|:|;|!)$/.test(prev) || INTERJECTION.has(prev)) {
+        // a new clause: its own subject is implied; the clause before must not name someone else
+        let b = at - 1;
+        while (b > 0 && !/^(?:,|\.|:|;|!)$/.test(tokens[b - 1].n)) b--;
+        if (clauseSubject(tk, b, at - (INTERJECTION.has(prev) ? 0 : 1)) === "other") continue;
+      } else continue;
+    }
+    candidates.push({ frameFrom: at, start: after, hedged: false, negated: m[1] === "will not", confidence: 0.8 });
   }
   LET_ME.lastIndex = 0;
   while ((m = LET_ME.exec(norm)) !== null) {
@@ -157,6 +200,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     candidates.push({ frameFrom: at, start: at + 2, hedged: false, negated: false, confidence: 0.85 });
   }
 
+  if (RECIPIENT_CONDITION.test(norm)) return [];
   const hits: PromiseHit[] = [];
   const claimed = new Set<number>();
   candidates.sort((a, b) => a.frameFrom - b.frameFrom);
@@ -206,7 +250,8 @@ function matchVerbPhrase(tk: Tokenized, c: Candidate, claimed: Set<number>): Pro
     const t = tokens[p].n;
     if (STOP_PUNCT.has(t)) return null;
     if (VETO_WORDS.has(t)) return null;
-    if (p > c.start && STOP_WORDS.has(t)) return null;
+    // "make sure I let you know", "be sure we send it": still the sender's own promise
+    if (p > c.start && STOP_WORDS.has(t) && !((t === "i" || t === "we") && (tokens[p - 1].n === "sure" || (tokens[p - 1].n === "that" && tokens[p - 2]?.n === "sure")))) return null;
     if (t === "not" || t === "no") {
       if (!c.negated) return null;
     }
@@ -221,11 +266,14 @@ function matchVerbPhrase(tk: Tokenized, c: Candidate, claimed: Set<number>): Pro
     const stop = starts[p] + mm[0].length;
     while (end + 1 < n && starts[end + 1] < stop) end++;
     if (claimed.has(p)) return null;
-    // "I'll ask her to get back to you" is someone else's message
-    if (delegated && p > 0 && tokens[p - 1].n === "to" && p - 1 > c.start) continue;
+    // "I'll ask her to call you" / "I'll have Sarah call you": the sender arranges it, still a promise;
+    // "I'll need you to send …" asks the recipient
+    if (delegated && hasRecipientAgent(tk, c.start, p)) return null;
     if (toThirdParty(tk, p, end)) continue;
     if (isPolicy(tk, end)) return null;
     const scopeTo0 = scopeEnd(tk, end);
+    // "I can get back to you by Friday" commits; "I can send you a few" offers
+    if (c.weak && (!DATE_WORD.test(tokens.slice(end + 1, scopeTo0 + 1).map((x) => x.n).join(" ")) || /(?:^| )if /.test(norm))) return null;
     if (HABIT.test(tokens.slice(c.frameFrom, scopeTo0 + 1).map((x) => x.n).join(" "))) return null;
     claimed.add(p);
     const scopeTo = scopeEnd(tk, end);
@@ -241,6 +289,18 @@ function matchVerbPhrase(tk: Tokenized, c: Candidate, claimed: Set<number>): Pro
     };
   }
   return null;
+}
+
+// what may follow "be in touch with the …" / "send it to the …" without naming a third party
+const PERSON_LIKE = /(?:er|or|ist|ant|ent|ian|ee|lord|man|men|woman|women|people|staff|side|folks|guys|contact|rep|reps|dept|department|desk|office|bank|council|school|university|agency|firm|company|client|supplier|vendor|board|panel|family|partner|boss|head|chair|committee|insurer|broker|buyer|seller|tenant|landlady|team|hr|it|legal|finance|ops)s?$/;
+const NOT_A_PARTY = /^(?:comments?|agreement|statement|payment|order|letter|paper|reminder|documents?|amendment|assessment|element|content|requirements|calendar|folder|poster|numbers?|answers?|offer|transfer|register|cover|tender|summary|paperwork|invoice|spreadsheet|answer|filter|draft|sample|samples|minutes|team|group|list|thread|channel|inbox|portal|ticket|details|detail|news|update|updates|answer|answers|outcome|result|results|figures|numbers|dates|times|plan|plans|next|latest|final|full|revised|updated|new|rest|info|information|feedback|decision|documents|paperwork|contract|proposal|quote|report|draft|schedule|invoice|agenda|summary|notes|slides|deck|spec|specs|offer|timeline|options|costs|pricing|link|file|files|data|confirmation|change|changes|fix|patch|code|same|other|whole)$/;
+
+/** "need you to", "ask you to": the recipient does the verb that follows. */
+function hasRecipientAgent(tk: Tokenized, from: number, to: number): boolean {
+  for (let i = from; i + 1 < to; i++) {
+    if (DELEGATE.has(tk.tokens[i].n) && tk.tokens[i + 1].n === "you") return true;
+  }
+  return false;
 }
 
 /** "be in touch with the client", "send your CV to Priya": not a message to the recipient. */
@@ -261,8 +321,12 @@ function toThirdParty(tk: Tokenized, from: number, to: number): boolean {
         const w = tokens[j].n;
         if (w === "you" || w === "us" || w === "everyone" || w === "all") return false;
         if (STOP_PUNCT.has(w)) break;
+        // "with the vendor's confirmation": a possessive names the deliverable's source, not the addressee
+        if (j + 1 < tokens.length && tokens[j + 1].n === "'s") break;
         if (THIRD_PARTY.has(w)) return true;
         if (tokens[j].cap && w !== "i" && j === i + 1) return true;
+        // "with the landlord", "to my accountant": a person after a determiner, not a deliverable
+        if (j === i + 2 && /^(?:the|their|his|her|my|our|its)$/.test(tokens[i + 1].n) && PERSON_LIKE.test(w) && !NOT_A_PARTY.test(w)) return true;
         if (!/^(?:the|their|his|her|my|our|your|a|an|its|hiring|engineering|design|product|other|relevant|right)$/.test(w)) break;
       }
       if (!delivery) return false;
@@ -320,6 +384,12 @@ const TO_FOLLOW = new RegExp(`${B}(?:update|updates|more|details|full details|fu
 const SO_NOUNS = /^(?:letter|offer|contract|update|answer|decision|feedback|details|confirmation|results?|report|pack|spec|proposal|quote|copy|invite|invitation|schedule|shortlist|list|numbers|figures|draft|documents|paperwork|summary|notes|news|response|reply|information|info|dates|times|slots|agreement|nda|terms|breakdown|comments|deck|brochure|outcome|agenda|invoice|link|call|email|yours|verdict|sla|kit|certificate|certificates|paperwork|samples|parts|order|delivery)$/;
 const SO_BLOCK = /^(?:time|chance|opportunity|access|option|choice|to|plenty|enough|weekend|week|day|days|fun|questions|a chance)$/;
 
+// "Root cause analysis to follow tomorrow.": any short noun phrase opening the sentence
+const NP_TO_FOLLOW = new RegExp(`^(?:(?:ok|okay|noted|thanks|sure) ,? )?((?:${W} ){1,4})to follow(?= (?:by|on|in|within|tomorrow|today|tonight|shortly|soon|asap|later|first|early|next|this|eod|cob|eow|once|when|after|as|[.!,;])(?: |$)| ?$)`);
+const NOT_NP = /(?:^| )(?:i|we|you|he|she|they|it|is|are|was|were|be|been|has|have|had|need|needs|easy|hard|difficult|tough|simple|example|act|lead|path|procedure|process|rules|steps|guidelines|advice|suit|how|what|which|where|who|not|no|to)(?= )/;
+// "Expect the revised quote in 2 business days", "so expect my report by Friday"
+const EXPECT_ITEM = new RegExp(`${B}expect (?:(?:an?|the|my|our|some|more|further|full|revised|final|updated|first|detailed|formal|written) )*(?:${W} ){0,2}?(?:letter|offer|contract|update|updates|answer|decision|feedback|details|confirmation|results?|report|pack|spec|proposal|quote|copy|invite|invitation|schedule|shortlist|numbers|figures|draft|documents|paperwork|summary|notes|news|response|reply|invoice|link|call|email|e-mail|write-up|writeup|estimate|slides|deck|agenda|breakdown|reminder|review|comments|plan|timeline|version|patch|release|fix|shipment|delivery|parcel|package)${E}`, "g");
+
 function senderAsObject(tk: Tokenized, tokenIndex: (c: number) => number): PromiseHit[] {
   const { tokens, norm } = tk;
   const out: PromiseHit[] = [];
@@ -354,6 +424,19 @@ function senderAsObject(tk: Tokenized, tokenIndex: (c: number) => number): Promi
       if (SO_NOUNS.test(t) && i <= b + 5) { ok = true; end = i; }
     }
     if (ok) push(a, end, 0.8, m[1] !== undefined);
+  }
+  const np = NP_TO_FOLLOW.exec(norm);
+  if (np && !NOT_NP.test(` ${np[1]}`) && !out.some((h) => h.from === 0)) {
+    const [a, b] = rangeOf(np);
+    push(a, b, 0.75);
+  }
+  EXPECT_ITEM.lastIndex = 0;
+  while ((m = EXPECT_ITEM.exec(norm)) !== null) {
+    const [a, b] = rangeOf(m);
+    const prev = a > 0 ? tokens[a - 1].n : null;
+    if (prev !== null && !/^(?:so|and|please|then|,|\.|-|:|can|also|just)$/.test(prev)) continue;
+    if (prev === "can" && !(a > 1 && tokens[a - 2].n === "you")) continue;
+    if (!out.some((h) => h.from <= b && a <= h.to)) push(a, b, 0.8);
   }
   const tm = TELEGRAPHIC.exec(norm);
   if (tm) {

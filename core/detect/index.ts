@@ -58,8 +58,8 @@ export type { CommitmentKind };
 const MAX_SENTENCE_OUT = 500;
 // Cheap gates before tokenising: a promise needs a commitment cue and a
 // communication word; bad news needs one of its cue words.
-const COMMITMENT_CUE = /\b(?:i|we|will|ill|let|lemme|you|u|expect|revert|reverting|back|leave|follow)\b|['’]ll\b|\bwon['’]t\b/i;
-const COMM_CUE = /\b(?:back|revert|know|touch|updat|follow|call|ring|phon|e-?mail|messag|text|ping|send|sending|shar|forward|provid|deliver|ship|dispatch|confirm|hav|get|contact|reach|repl|respond|hear|expect|leave|keep|line|shout|writ|speak|talk|chat|brief|notify|inform|advise|issue|circulate|post|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot|pass|fax|fedex|courier|messenger|overnight|mail)/i;
+const COMMITMENT_CUE = /\b(?:i|we|will|shall|going|gonna|ill|let|lemme|you|u|expect|revert|reverting|back|leave|follow)\b|['’]ll\b|\bwon['’]t\b/i;
+const COMM_CUE = /\b(?:back|revert|answer|know|touch|updat|follow|call|ring|phon|e-?mail|messag|text|ping|send|sending|shar|forward|provid|deliver|ship|dispatch|confirm|hav|get|contact|reach|repl|respond|hear|expect|leave|keep|line|shout|writ|speak|talk|chat|brief|notify|inform|advise|issue|circulate|post|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot|pass|fax|fedex|courier|messenger|overnight|mail)/i;
 const BAD_CUE = /\b(?:not|no|never|unable|hold|freez|froze|frozen|filled|cancel|withdr|rescind|retract|revok|pull|another|other|declin|reject|unsuccessful|regret|pass|paus|off|cut|scrap|shelv|selected|chosen|chose|award|someone)|n['’]t\b/i;
 
 /** Parse and check the arguments a caller can get wrong; everything else never throws. */
@@ -84,6 +84,8 @@ function isDayFirst(locale: string | undefined, timeZone: string): boolean {
   return !/^America\//.test(timeZone) || /^America\/(?:Sao_Paulo|Argentina|Bogota|Lima|Santiago|Caracas|Mexico_City|Montevideo)/.test(timeZone);
 }
 
+const LEAD_CLAUSE = /^(?:when|once|after|as|if)$/;
+
 function cap(s: string): string {
   return s.length <= MAX_SENTENCE_OUT ? s : s.slice(0, MAX_SENTENCE_OUT);
 }
@@ -91,7 +93,9 @@ function cap(s: string): string {
 /** The date of one promise: after its verb in the same clause, then before it, then (rarely) before its subject. */
 function dueOf(hit: PromiseHit, dates: DateHit[], tk: Tokenized, sentence: string, send: LocalDate, dayFirst: boolean): { date: string; phrase: string } | null {
   const phrase = (d: DateHit) => sentence.slice(tk.tokens[d.phraseFrom].s, tk.tokens[d.to].e);
-  const bound = (d: DateHit) => d.prep === "until" || d.prep === "till" || d.prep === "til" || d.prep === "before";
+  const BOUND = /^(?:until|till|til|before)$/;
+  // "until Friday", or a phrase that starts with its own bound ("before May")
+  const bound = (d: DateHit) => (d.prep !== null && BOUND.test(d.prep)) || BOUND.test(tk.tokens[d.from].n);
   const inScope = dates.filter((d) => d.from >= hit.scopeFrom && d.from <= hit.scopeTo);
   if (hit.negated) {
     const b = inScope.find(bound);
@@ -101,7 +105,17 @@ function dueOf(hit: PromiseHit, dates: DateHit[], tk: Tokenized, sentence: strin
   if (pick) return { date: pick.date, phrase: phrase(pick) };
   const inFrame = dates.find((d) => d.from >= hit.frameFrom && d.to < hit.scopeFrom && !d.clock);
   if (inFrame) return { date: inFrame.date, phrase: phrase(inFrame) };
-  const lead = dates.find((d) => d.to < hit.frameFrom && (d.phraseFrom <= 1 || (d.from >= 2 && tk.tokens[d.from - 2].n === "give" && tk.tokens[d.from - 1].n === "me")) && !d.clock);
+  // "… confirm by Friday and I'll update you then": "then" points back to the last date before the promise
+  if (hit.scopeFrom < tk.tokens.length && tk.tokens.slice(hit.scopeFrom, hit.scopeTo + 1).some((t) => t.n === "then")) {
+    const before = dates.filter((d) => d.to < hit.frameFrom && !d.clock);
+    if (before.length > 0) return { date: before[before.length - 1].date, phrase: phrase(before[before.length - 1]) };
+  }
+  // a date leading the sentence or its opening clause: "On Friday I'll …", "When I'm back on the 20th I'll …",
+  // "Give me a day or two and I'll …", or right before the subject ("…, tomorrow I'll ring you")
+  const opensWithClause = tk.tokens.length > 0 && LEAD_CLAUSE.test(tk.tokens[0].n);
+  const lead = dates.find((d) => d.to < hit.frameFrom && !d.clock && (d.phraseFrom <= 1 || opensWithClause ||
+    (d.from >= 2 && tk.tokens[d.from - 2].n === "give" && tk.tokens[d.from - 1].n === "me") ||
+    d.to + 1 === hit.frameFrom || (d.to + 2 === hit.frameFrom && tk.tokens[d.to + 1].n === ",")));
   if (lead) return { date: lead.date, phrase: phrase(lead) };
   // chrono, for an absolute date the grammar did not know
   if (hit.scopeFrom <= hit.scopeTo && hit.scopeFrom < tk.tokens.length) {

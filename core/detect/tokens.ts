@@ -62,6 +62,13 @@ const SPELLINGS: Record<string, string[]> = {
   "im": ["i", "am"],
   lemme: ["let", "me"],
   "ive": ["i", "have"],
+  b4: ["before"],
+  "2day": ["today"],
+  "2nite": ["tonight"],
+  tonite: ["tonight"],
+  thru: ["through"],
+  pls: ["please"],
+  plz: ["please"],
 };
 
 // Words after which a lone "ill" is the typo for "I'll".
@@ -69,6 +76,9 @@ const AFTER_ILL = new Set([
   "get", "send", "call", "let", "be", "come", "update", "revert", "confirm", "keep", "have",
   "follow", "touch", "circle", "drop", "reach", "ring", "email", "message", "share", "give", "try", "aim",
 ]);
+
+const CLAUSE_START = new Set([",", ".", "!", ";", ":", "and", "so", "but", "then", "ok", "okay", "sure", "thanks", "thx", "yes", "yep", "np", "k"]);
+const NOT_AFTER_ILL = new Set(["health", "effect", "effects", "will", "feeling", "advised", "at", "and", "with", "for", "since", "today", "again", "too", "?", ".", ",", "!"]);
 
 function expand(word: string): string[] {
   let w = word.toLowerCase();
@@ -127,11 +137,21 @@ export function tokenize(text: string): Tokenized {
     }
     i++;
   }
-  // "ill get back" → "i will get back"
+  // "ill get back" → "i will get back"; a clause-initial "ill" is "I'll" too ("ill look at it")
   for (let k = 0; k < tokens.length - 1; k++) {
-    if (tokens[k].n === "ill" && AFTER_ILL.has(tokens[k + 1].n)) {
+    if (tokens[k].n !== "ill") continue;
+    const prev = k > 0 ? tokens[k - 1].n : null;
+    const clauseStart = prev === null || CLAUSE_START.has(prev);
+    if (AFTER_ILL.has(tokens[k + 1].n) || (clauseStart && !NOT_AFTER_ILL.has(tokens[k + 1].n))) {
       const t = tokens[k];
       tokens.splice(k, 1, { ...t, n: "i" }, { ...t, n: "will" });
+    }
+  }
+  // texting: "back 2 u" → "back to you", "w/ you" → "with you"
+  for (let k = 1; k < tokens.length - 1; k++) {
+    const t = tokens[k].n;
+    if ((t === "2" || t === "w") && tokens[k + 1].n === "you" && /^[a-z]/.test(tokens[k - 1].n)) {
+      tokens[k] = { ...tokens[k], n: t === "2" ? "to" : "with" };
     }
   }
   const starts: number[] = [];
