@@ -48,6 +48,21 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** The wall-clock fields of an instant in a zone. */
 export function zonedParts(instant: number, timeZone: string): ZonedParts {
+  const local = new Date(instant + offsetMinutes(instant, timeZone) * 60_000);
+  const year = local.getUTCFullYear(), month = local.getUTCMonth() + 1, day = local.getUTCDate();
+  return {
+    year,
+    month,
+    day,
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: (local.getUTCDay() === 0 ? 7 : local.getUTCDay()) as Weekday,
+  };
+}
+
+/** Asks Intl for the wall clock at an instant: exact, and slow enough to be worth caching. */
+function intlParts(instant: number, timeZone: string) {
   const parts = formatterFor(timeZone).formatToParts(new Date(instant));
   let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   for (const p of parts) {
@@ -60,7 +75,7 @@ export function zonedParts(instant: number, timeZone: string): ZonedParts {
       case "second": second = Number(p.value); break;
     }
   }
-  return { year, month, day, hour, minute, second, weekday: weekdayOf(toLocalDate(year, month, day)) };
+  return { year, month, day, hour, minute, second };
 }
 
 export function toLocalDate(year: number, month: number, day: number): LocalDate {
@@ -116,11 +131,34 @@ export function lastDayOfMonth(date: LocalDate): LocalDate {
   return toLocalDate(year, month, daysInMonth(year, month));
 }
 
-/** Offset of the zone from UTC at an instant, in minutes (east positive). */
-export function offsetMinutes(instant: number, timeZone: string): number {
-  const p = zonedParts(instant, timeZone);
+// Zone offsets change only at transitions, which fall on quarter hours; one
+// Intl lookup serves every instant in the same quarter hour.
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, Map<number, number>>();
+
+function intlOffset(instant: number, timeZone: string): number {
+  const p = intlParts(instant, timeZone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/** Offset of the zone from UTC at an instant, in minutes (east positive). */
+export function offsetMinutes(instant: number, timeZone: string): number {
+  const bucket = Math.floor(instant / QUARTER_HOUR);
+  let zone = offsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    offset = intlOffset(bucket * QUARTER_HOUR, timeZone);
+    // A transition inside the quarter hour (historic zones only): don't cache it.
+    if (intlOffset(bucket * QUARTER_HOUR + QUARTER_HOUR - 1000, timeZone) !== offset) return intlOffset(instant, timeZone);
+    if (zone.size > 50_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset;
 }
 
 /**
