@@ -56,6 +56,31 @@ function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 58 || c === 95 || c === 45;
 }
 
+/** Index of the ">" that ends a tag whose name ends before `from` (or html.length), honouring quoted attribute values. */
+function tagEnd(html: string, from: number): number {
+  const n = html.length;
+  let q = 0;
+  let g = from;
+  for (; g < n; g++) {
+    const c = html.charCodeAt(g);
+    if (q !== 0) { if (c === q) q = 0; continue; }
+    if (c === 34 || c === 39) { if (html.charCodeAt(g - 1) === 61 || html.charCodeAt(g - 1) === 32) q = c; continue; }
+    if (c === 62 /* > */) break;
+  }
+  return g;
+}
+
+const skippers = new Map<string, RegExp>();
+/** Opening or closing tags of one name, and comments (whose content must not count). */
+function skipperFor(name: string): RegExp {
+  let re = skippers.get(name);
+  if (!re) {
+    re = new RegExp(`<!--|<(/?)${name.replace(/[^a-z0-9:_-]/g, "")}(?=[\\s/>])`, "gi");
+    skippers.set(name, re);
+  }
+  return re;
+}
+
 export function htmlToText(html: string): string {
   const out: string[] = [];
   let trailingNewlines = 1; // start of output counts as a line start
@@ -108,9 +133,31 @@ export function htmlToText(html: string): string {
 
   let i = 0;
   while (i < n) {
+    if (skipName !== null) {
+      // inside quoted history: jump from one tag of the same name to the next, counting the nesting
+      const re = skipperFor(skipName);
+      re.lastIndex = i;
+      let m: RegExpExecArray | null;
+      i = n;
+      while ((m = re.exec(html)) !== null) {
+        if (m[0] === "<!--") {
+          const c = html.indexOf("-->", m.index + 4);
+          if (c < 0) break;
+          re.lastIndex = c + 3;
+          continue;
+        }
+        const g = tagEnd(html, m.index + m[0].length);
+        const next = g < n ? g + 1 : n;
+        if (m[1] === "/") skipDepth--;
+        else if (html.charCodeAt(g - 1) !== 47 && !VOID.has(skipName)) skipDepth++;
+        if (skipDepth === 0) { skipName = null; newline(1); i = next; break; }
+        re.lastIndex = next;
+      }
+      continue;
+    }
     const lt = html.indexOf("<", i);
     const end = lt < 0 ? n : lt;
-    if (end > i && skipName === null) text(html.slice(i, end));
+    if (end > i) text(html.slice(i, end));
     if (lt < 0) break;
     // comments, doctype, CDATA, processing instructions
     if (html.startsWith("<!--", lt)) {
@@ -129,31 +176,15 @@ export function htmlToText(html: string): string {
     let k = j;
     while (k < n && isNameChar(html.charCodeAt(k))) k++;
     if (k === j) {
-      if (skipName === null) text("<");
+      text("<");
       i = lt + 1;
       continue;
     }
     const name = html.slice(j, k).toLowerCase();
-    // the end of the tag, honouring quoted attribute values
-    let q = 0;
-    let g = k;
-    for (; g < n; g++) {
-      const c = html.charCodeAt(g);
-      if (q !== 0) { if (c === q) q = 0; continue; }
-      if (c === 34 || c === 39) { if (html.charCodeAt(g - 1) === 61 || html.charCodeAt(g - 1) === 32) q = c; continue; }
-      if (c === 62 /* > */) break;
-    }
+    const g = tagEnd(html, k);
     i = g < n ? g + 1 : n;
     const selfClosing = g > k && html.charCodeAt(Math.min(g, n) - 1) === 47; /* "/>" */
 
-    if (skipName !== null) {
-      if (name === skipName) {
-        if (closing) skipDepth--;
-        else if (!selfClosing && !VOID.has(name)) skipDepth++;
-        if (skipDepth === 0) { skipName = null; newline(1); }
-      }
-      continue;
-    }
     if (closing) {
       if (name === "pre" && preDepth > 0) preDepth--;
       if (PARAGRAPH.has(name)) newline(2);

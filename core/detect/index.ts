@@ -3,7 +3,7 @@
 // Pure: no I/O, no clock; runs unchanged in Node, Workers and the browser.
 
 import { KeptError } from "../errors";
-import { isValidTimeZone, localDateOf, type LocalDate } from "../time";
+import { isValidTimeZone, toLocalDate, zonedParts, type LocalDate } from "../time";
 import { findBadNews } from "./badnews";
 import { fallbackDate, findDates, type DateHit } from "./dates";
 import { findPromises, isImplicitPromise, type CommitmentKind, type PromiseHit } from "./grammar";
@@ -71,7 +71,40 @@ function sendingDay(sentAt: DetectInput["sentAt"], timeZone: string): LocalDate 
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
     throw new KeptError("bad_request", `sentAt ${JSON.stringify(String(sentAt)).slice(0, 80)} is not a valid instant; pass an ISO 8601 string with an offset, epoch milliseconds or a Date`);
   }
-  return localDateOf(ms, timeZone);
+  return localDay(ms, timeZone);
+}
+
+// Intl's formatToParts costs microseconds a call. Offsets only change at DST
+// transitions, months apart, so each zone keeps a few spans of time over which
+// its offset was checked to be constant (equal at both ends and in the middle).
+const SPAN = 7 * 86_400_000;
+const MAX_SPANS = 64;
+interface OffsetSpan { from: number; to: number; offset: number }
+const spans = new Map<string, OffsetSpan[]>();
+function offsetAt(ms: number, timeZone: string): number {
+  const p = zonedParts(ms, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
+}
+function fromOffset(ms: number, offset: number): LocalDate {
+  const d = new Date(ms + offset);
+  return toLocalDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+/** The local calendar day of an instant in a zone (same answer as time.localDateOf). */
+export function localDay(ms: number, timeZone: string): LocalDate {
+  let list = spans.get(timeZone);
+  if (list) {
+    for (const w of list) if (ms >= w.from && ms <= w.to) return fromOffset(ms, w.offset);
+  } else {
+    if (spans.size > 512) spans.clear();
+    list = [];
+    spans.set(timeZone, list);
+  }
+  const offset = offsetAt(ms, timeZone);
+  if (Math.abs(ms) < 8.64e15 - SPAN && offsetAt(ms - SPAN, timeZone) === offset && offsetAt(ms + SPAN, timeZone) === offset) {
+    if (list.length >= MAX_SPANS) list.shift();
+    list.push({ from: ms - SPAN, to: ms + SPAN, offset });
+  }
+  return fromOffset(ms, offset);
 }
 
 /** Numeric dates are day first except where the locale (or, lacking one, the zone) is American. */

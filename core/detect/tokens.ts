@@ -35,7 +35,7 @@ function isWordChar(ch: string): boolean {
 }
 
 const CONTRACTION_IS = new Set(["it", "that", "there", "what", "he", "she", "here", "who", "where"]);
-const SPELLINGS: Record<string, string[]> = {
+const SPELLING_LIST: Record<string, string[]> = {
   "won't": ["will", "not"],
   "can't": ["can", "not"],
   cannot: ["can", "not"],
@@ -80,10 +80,13 @@ const AFTER_ILL = new Set([
 const CLAUSE_START = new Set([",", ".", "!", ";", ":", "and", "so", "but", "then", "ok", "okay", "sure", "thanks", "thx", "yes", "yep", "np", "k"]);
 const NOT_AFTER_ILL = new Set(["health", "effect", "effects", "will", "feeling", "advised", "at", "and", "with", "for", "since", "today", "again", "too", "?", ".", ",", "!"]);
 
-function expand(word: string): string[] {
+// a Map, so that words such as "constructor" never reach Object.prototype
+const SPELLINGS = new Map<string, string[]>(Object.entries(SPELLING_LIST));
+
+function expand(word: string): string[] | string {
   let w = word.toLowerCase();
   if (w.includes("’")) w = w.replace(/’/g, "'");
-  const fixed = SPELLINGS[w];
+  const fixed = SPELLINGS.get(w);
   if (fixed) return fixed;
   if (w.startsWith("mid-") && w.length > 4) return ["mid", w.slice(4)];
   const q = w.indexOf("'");
@@ -102,7 +105,7 @@ function expand(word: string): string[] {
         break;
     }
   }
-  return [w];
+  return w;
 }
 
 /** Tokenise one sentence. Linear in its length. */
@@ -125,7 +128,8 @@ export function tokenize(text: string): Tokenized {
       const word = text.slice(i, j);
       const parts = expand(word);
       const cap = code < 128 ? code >= 65 && code <= 90 : ch !== ch.toLowerCase();
-      for (const p of parts) tokens.push({ n: p, s: i, e: j, cap });
+      if (typeof parts === "string") tokens.push({ n: parts, s: i, e: j, cap });
+      else for (const p of parts) tokens.push({ n: p, s: i, e: j, cap });
       i = j;
       continue;
     }
