@@ -37,11 +37,11 @@ async function listen(fetch: (r: Request) => Response | Promise<Response>): Prom
   });
 }
 
-async function load(url: string, requests: Array<{ path: string; headers: Record<string, string> }>) {
+async function load(url: string, requests: Array<{ path: string; headers: Record<string, string> }>, connections = 10) {
   let i = 0;
   const result = await autocannon({
     url,
-    connections: 10,
+    connections,
     duration: SECONDS,
     requests: [
       {
@@ -130,6 +130,8 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
     const bare = await listen(bareApp.fetch);
     // Warm up the JWKS cache and the page cache.
     for (const r of requests.slice(0, 50)) await fetch(kept.url + r.path, { headers: r.headers });
+    // One client at a time: the latency a user's side panel sees. Ten at once: throughput.
+    const panelAlone = await load(kept.url, requests, 1);
     const panel = await load(kept.url, requests);
     const bareResult = await load(bare.url, [{ path: "/bare", headers: {} }]);
     await kept.close();
@@ -148,6 +150,7 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
       dbMB,
       seedSeconds: +seedSeconds.toFixed(1),
       panelQueryAlone: query,
+      panelOverHttpOneClient: panelAlone,
       panelOverHttp: panel,
       bareHonoRoute: bareResult,
       throughputRatio: +(panel.requestsPerSecond / bareResult.requestsPerSecond).toFixed(2),

@@ -384,8 +384,7 @@ export class Ledger {
   }
 
   private async sweepBatch(now: number, limit: number): Promise<number> {
-    const pending: Pending = { outboxKeys: [] };
-    const n = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const due = await tx
         .select()
         .from(schema.commitments)
@@ -410,39 +409,44 @@ export class Ledger {
         for (const r of rows) seqs.set(r.id!, Number(r.seq));
       }
       const updates: Commitment[] = [];
-      const historyRows: Array<typeof schema.commitmentHistory.$inferInsert> = [];
-      const reminderRows: Array<typeof schema.reminders.$inferInsert> = [];
-      const outboxRows: Array<typeof schema.outbox.$inferInsert> = [];
+      const historyRows: unknown[] = [];
+      const reminderRows: unknown[] = [];
+      const outboxRows: unknown[] = [];
       for (const row of due) {
         const account = accounts.get(row.accountId)!;
         const s = settingsOf(account);
         const c = toCommitment(row);
         const t = transition(c, { type: "remind", at: now }, s);
         updates.push(t.commitment);
-        historyRows.push({ commitmentId: c.id, at: now, type: t.history.type, detail: t.history.detail });
+        historyRows.push([c.id, now, t.history.type, JSON.stringify(t.history.detail)]);
         const r = this.reminderFor(t.commitment, s, t.commitment.nextReminderAt!, (seqs.get(c.id) ?? 0) + 1, now);
-        reminderRows.push(r.row);
-        outboxRows.push(this.outboxRow(account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, now));
+        reminderRows.push([r.row.id, account.id, c.id, r.row.seq, r.row.startsAt, r.row.endsAt, r.row.title]);
+        outboxRows.push([account.id, `event:${r.row.id}`, r.row.id, c.id, JSON.stringify({ event: r.spec })]);
       }
-      // One statement per table for the inserts; the commitment updates are keyed by primary key.
-      await tx.insert(schema.commitmentHistory).values(historyRows);
-      await tx.insert(schema.reminders).values(reminderRows);
-      await tx.insert(schema.outbox).values(outboxRows).onConflictDoNothing();
-      // Every commitment's new state in one statement (one round trip on a libSQL server).
-      const values = sql.join(
-        updates.map((u) => sql`(${u.id}, ${u.status}, ${u.snoozedUntil}, ${u.reminderCount}, ${u.nextReminderAt}, ${u.updatedAt})`),
-        sql`, `,
-      );
+      // A batch is a few statements, each with its rows as one JSON parameter: cheap to
+      // build, and one round trip each on a libSQL server.
+      const j = (path: number) => sql.raw(`json_extract(value, '$[${path}]')`);
       await tx.run(sql`
-        with v(id, status, snoozed_until, reminder_count, next_reminder_at, updated_at) as (values ${values})
+        insert into commitment_history (commitment_id, at, type, detail)
+        select ${j(0)}, ${j(1)}, ${j(2)}, ${j(3)} from json_each(${JSON.stringify(historyRows)})`);
+      await tx.run(sql`
+        insert into reminders (id, account_id, commitment_id, check_in_id, kind, seq, starts_at, ends_at, title, event_id, state, version, created_at, updated_at)
+        select ${j(0)}, ${j(1)}, ${j(2)}, null, 'follow-up', ${j(3)}, ${j(4)}, ${j(5)}, ${j(6)}, null, 'pending', 0, ${now}, ${now}
+        from json_each(${JSON.stringify(reminderRows)})`);
+      await tx.run(sql`
+        insert into outbox (account_id, key, op, reminder_id, commitment_id, payload, state, attempts, next_attempt_at, created_at, updated_at)
+        select ${j(0)}, ${j(1)}, 'create_event', ${j(2)}, ${j(3)}, ${j(4)}, 'pending', 0, ${now}, ${now}, ${now}
+        from json_each(${JSON.stringify(outboxRows)}) where true
+        on conflict do nothing`);
+      await tx.run(sql`
+        with v as (select ${j(0)} as id, ${j(1)} as status, ${j(2)} as snoozed_until, ${j(3)} as reminder_count, ${j(4)} as next_reminder_at
+                   from json_each(${JSON.stringify(updates.map((u) => [u.id, u.status, u.snoozedUntil, u.reminderCount, u.nextReminderAt]))}))
         update commitments set
           status = v.status, snoozed_until = v.snoozed_until, reminder_count = v.reminder_count,
-          next_reminder_at = v.next_reminder_at, updated_at = v.updated_at
+          next_reminder_at = v.next_reminder_at, updated_at = ${now}
         from v where commitments.id = v.id`);
-      pending.outboxKeys.push(...outboxRows.map((o) => o.key));
       return due.length;
     });
-    return n;
   }
 
   // ── Outbox ─────────────────────────────────────────────────────────────────
@@ -529,14 +533,13 @@ export class Ledger {
   /** Writes a batch's outcomes: one statement per few hundred rows, all in one transaction. */
   private async record(out: Outcomes, now: number): Promise<void> {
     const writes: Write[] = [...out.other];
-    for (let i = 0; i < out.outbox.length; i += 300) {
-      const rows = sql.join(
-        out.outbox.slice(i, i + 300).map((u) => sql`(${u.id}, ${u.state}, ${u.result}, ${u.lastError}, ${u.nextAttemptAt}, ${u.attempts})`),
-        sql`, `,
-      );
+    const j = (path: number) => sql.raw(`json_extract(value, '$[${path}]')`);
+    if (out.outbox.length) {
+      const rows = out.outbox.map((u) => [u.id, u.state, u.result, u.lastError, u.nextAttemptAt, u.attempts]);
       writes.push(
         this.db.run(sql`
-          with v(id, state, result, last_error, next_attempt_at, attempts) as (values ${rows})
+          with v as (select ${j(0)} as id, ${j(1)} as state, ${j(2)} as result, ${j(3)} as last_error, ${j(4)} as next_attempt_at, ${j(5)} as attempts
+                     from json_each(${JSON.stringify(rows)}))
           update outbox set
             state = v.state, result = coalesce(v.result, outbox.result), last_error = v.last_error,
             next_attempt_at = coalesce(v.next_attempt_at, outbox.next_attempt_at),
@@ -544,11 +547,11 @@ export class Ledger {
           from v where outbox.id = v.id`),
       );
     }
-    for (let i = 0; i < out.reminders.length; i += 300) {
-      const rows = sql.join(out.reminders.slice(i, i + 300).map((u) => sql`(${u.id}, ${u.eventId}, ${u.state})`), sql`, `);
+    if (out.reminders.length) {
+      const rows = out.reminders.map((u) => [u.id, u.eventId, u.state]);
       writes.push(
         this.db.run(sql`
-          with v(id, event_id, state) as (values ${rows})
+          with v as (select ${j(0)} as id, ${j(1)} as event_id, ${j(2)} as state from json_each(${JSON.stringify(rows)}))
           update reminders set
             event_id = coalesce(v.event_id, reminders.event_id),
             -- a reminder cancelled while its create was in flight stays cancelled; its delete follows
