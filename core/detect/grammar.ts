@@ -153,17 +153,16 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   if (/^(?:shall|should|can|could|may|do you want me to|would you like me to|is it ok if|would it help if)(?: i| we)/.test(norm)) return [];
   if (/^(?:as promised|following up as promised)/.test(norm)) return [];
 
-  const tokenIndex = (c: number) => tokenAt(tk, c);
   const candidates: Candidate[] = [];
 
   FRAME.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = FRAME.exec(norm)) !== null) {
-    const frameFrom = tokenIndex(m.index);
+    const frameFrom = tokenAt(tk, m.index);
     const modal = m[3];
     // "I can't promise I'll …", "not sure we will …"
     if (DOUBT.test(tokens.slice(Math.max(0, frameFrom - 4), frameFrom).map((t) => t.n).join(" "))) continue;
-    const start = tokenIndex(m.index + m[0].length - 1) + 1;
+    const start = tokenAt(tk, m.index + m[0].length - 1) + 1;
     const negated = NEG_MODALS.split("|").includes(modal);
     // "I should have let you know" is a regret, not a promise
     if ((modal === "should" || modal === "must") && start < n && tokens[start].n === "have" && start + 1 < n &&
@@ -173,7 +172,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   SUBJECTLESS.lastIndex = 0;
   while ((m = SUBJECTLESS.exec(norm)) !== null) {
     // an implied "I": "Will revert", "Shall revert", "so won't reply until Friday", "Going to send …"
-    const at = tokenIndex(m.index);
+    const at = tokenAt(tk, m.index);
     const words = m[1].split(" ").length;
     const after = at + words;
     if (after < n && /^(?:you|they|he|she|it|the|not|this|that|there|i|we|be)$/.test(tokens[after].n) && !(m[1] !== "going to" && tokens[after].n === "be")) continue;
@@ -194,13 +193,13 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   }
   LET_ME.lastIndex = 0;
   while ((m = LET_ME.exec(norm)) !== null) {
-    const at = tokenIndex(m.index);
+    const at = tokenAt(tk, m.index);
     if (at > 0 && !/^(?:,|and|so|but|then|just|please|ok|okay)$/.test(tokens[at - 1].n)) continue;
     if (at + 2 < n && tokens[at + 2].n === "know") continue; // "let me know" is a request
     candidates.push({ frameFrom: at, start: at + 2, hedged: false, negated: false, confidence: 0.85 });
   }
 
-  if (RECIPIENT_CONDITION.test(norm)) return [];
+  if ((norm.includes("if ") || norm.includes("should ") || norm.includes("in case ")) && RECIPIENT_CONDITION.test(norm)) return [];
   const hits: PromiseHit[] = [];
   const claimed = new Set<number>();
   candidates.sort((a, b) => a.frameFrom - b.frameFrom);
@@ -208,7 +207,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     const hit = matchVerbPhrase(tk, c, claimed);
     if (hit) hits.push(hit);
   }
-  for (const h of senderAsObject(tk, tokenIndex)) {
+  for (const h of senderAsObject(tk)) {
     if (!hits.some((x) => x.from <= h.to && h.from <= x.to)) hits.push(h);
   }
   if (questionFrom >= 0) {
@@ -390,24 +389,34 @@ const NOT_NP = /(?:^| )(?:i|we|you|he|she|they|it|is|are|was|were|be|been|has|ha
 // "Expect the revised quote in 2 business days", "so expect my report by Friday"
 const EXPECT_ITEM = new RegExp(`${B}expect (?:(?:an?|the|my|our|some|more|further|full|revised|final|updated|first|detailed|formal|written) )*(?:${W} ){0,2}?(?:letter|offer|contract|update|updates|answer|decision|feedback|details|confirmation|results?|report|pack|spec|proposal|quote|copy|invite|invitation|schedule|shortlist|numbers|figures|draft|documents|paperwork|summary|notes|news|response|reply|invoice|link|call|email|e-mail|write-up|writeup|estimate|slides|deck|agenda|breakdown|reminder|review|comments|plan|timeline|version|patch|release|fix|shipment|delivery|parcel|package)${E}`, "g");
 
-function senderAsObject(tk: Tokenized, tokenIndex: (c: number) => number): PromiseHit[] {
+// module-level helpers rather than closures: no per-sentence function objects
+function pushHit(out: PromiseHit[], tk: Tokenized, from: number, to: number, confidence: number, negated = false): void {
+  out.push({ from, to, scopeFrom: to + 1, scopeTo: scopeEnd(tk, to), frameFrom: from, kind: "explicit", confidence, negated });
+}
+function rangeOf(tk: Tokenized, m: RegExpExecArray): [number, number] {
+  return [tokenAt(tk, m.index), tokenAt(tk, m.index + m[0].length - 1)];
+}
+
+function senderAsObject(tk: Tokenized): PromiseHit[] {
   const { tokens, norm } = tk;
   const out: PromiseHit[] = [];
-  const push = (from: number, to: number, confidence: number, negated = false) =>
-    out.push({ from, to, scopeFrom: to + 1, scopeTo: scopeEnd(tk, to), frameFrom: from, kind: "explicit", confidence, negated });
-  const rangeOf = (m: RegExpExecArray): [number, number] => [tokenIndex(m.index), tokenIndex(m.index + m[0].length - 1)];
   let m: RegExpExecArray | null;
+  // cheap substring gates before each regex (a regex opening with a lookbehind scans every position)
+  const hasHear = norm.includes("hear");
+  const hasExpect = norm.includes("expect");
+  const hasFollow = norm.includes("to follow");
   for (const re of [SO_HEAR, SO_EXPECT, SO_LEAVE, TO_FOLLOW]) {
+    if (re === SO_HEAR ? !hasHear : re === SO_EXPECT ? !hasExpect : re === SO_LEAVE ? !norm.includes("leave") : !hasFollow) continue;
     re.lastIndex = 0;
     while ((m = re.exec(norm)) !== null) {
-      const [a, b] = rangeOf(m);
+      const [a, b] = rangeOf(tk, m);
       if (re === SO_EXPECT && a > 0 && /^(?:i|we|they|he|she|not)$/.test(tokens[a - 1].n)) continue;
-      push(a, b, re === SO_LEAVE ? 0.8 : 0.85, re === SO_HEAR && m[1] !== undefined);
+      pushHit(out, tk, a, b, re === SO_LEAVE ? 0.8 : 0.85, re === SO_HEAR && m[1] !== undefined);
     }
   }
   SO_HAVE.lastIndex = 0;
-  while ((m = SO_HAVE.exec(norm)) !== null) {
-    const [a, b] = rangeOf(m);
+  while (norm.includes("you ") && (m = SO_HAVE.exec(norm)) !== null) {
+    const [a, b] = rangeOf(tk, m);
     let ok = false;
     let end = b;
     for (let i = b + 1; i < tokens.length && i <= b + 9; i++) {
@@ -423,25 +432,25 @@ function senderAsObject(tk: Tokenized, tokenIndex: (c: number) => number): Promi
       if (t === "my" || t === "our") { ok = true; end = i; }
       if (SO_NOUNS.test(t) && i <= b + 5) { ok = true; end = i; }
     }
-    if (ok) push(a, end, 0.8, m[1] !== undefined);
+    if (ok) pushHit(out, tk, a, end, 0.8, m[1] !== undefined);
   }
-  const np = NP_TO_FOLLOW.exec(norm);
+  const np = hasFollow ? NP_TO_FOLLOW.exec(norm) : null;
   if (np && !NOT_NP.test(` ${np[1]}`) && !out.some((h) => h.from === 0)) {
-    const [a, b] = rangeOf(np);
-    push(a, b, 0.75);
+    const [a, b] = rangeOf(tk, np);
+    pushHit(out, tk, a, b, 0.75);
   }
   EXPECT_ITEM.lastIndex = 0;
-  while ((m = EXPECT_ITEM.exec(norm)) !== null) {
-    const [a, b] = rangeOf(m);
+  while (hasExpect && (m = EXPECT_ITEM.exec(norm)) !== null) {
+    const [a, b] = rangeOf(tk, m);
     const prev = a > 0 ? tokens[a - 1].n : null;
     if (prev !== null && !/^(?:so|and|please|then|,|\.|-|:|can|also|just)$/.test(prev)) continue;
     if (prev === "can" && !(a > 1 && tokens[a - 2].n === "you")) continue;
-    if (!out.some((h) => h.from <= b && a <= h.to)) push(a, b, 0.8);
+    if (!out.some((h) => h.from <= b && a <= h.to)) pushHit(out, tk, a, b, 0.8);
   }
-  const tm = TELEGRAPHIC.exec(norm);
+  const tm = norm.includes("back to you") || norm.includes("revert") ? TELEGRAPHIC.exec(norm) : null;
   if (tm) {
-    const [a, b] = rangeOf(tm);
-    push(a, b, 0.75);
+    const [a, b] = rangeOf(tk, tm);
+    pushHit(out, tk, a, b, 0.75);
   }
   return out;
 }
