@@ -1,0 +1,87 @@
+// `kept scan` as a user runs it: the real bin, a fresh database file, the
+// shipped sample mailbox; then the same import again, and the ICS it writes.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import ICAL from "ical.js";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "..");
+const bin = join(root, "bin/kept.mjs");
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "kept-cli-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function kept(args: string[]) {
+  return run(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `file:${join(dir, "kept.db")}`, KEPT_TIME_ZONE: "Europe/London", FORCE_COLOR: "0" },
+    maxBuffer: 16 << 20,
+  });
+}
+
+describe("kept scan", () => {
+  it("imports the sample mailbox, reports the corrupt message, and lists who is waiting", async () => {
+    const { stdout, stderr } = await kept(["scan", "samples/sample.mbox"]);
+    // Piped, so no progress bar escapes; the corrupt message is reported with where it is.
+    expect(stderr).not.toMatch(/\x1b\[/);
+    expect(stderr).toMatch(/skipped a message that could not be read: samples\/sample\.mbox at byte \d+ \(message \d+\)/);
+    expect(stdout).toMatch(/Read 42 messages .* as sam\.taylor@example\.com\./);
+    expect(stdout).toMatch(/people are waiting on you/);
+    expect(stdout).toMatch(/Who\s+Waiting since\s+Due/);
+  }, 60_000);
+
+  it("adds nothing the second time, and --json says so", async () => {
+    const first = JSON.parse((await kept(["scan", "samples/sample.mbox", "--json"])).stdout);
+    expect(first.created).toBeGreaterThan(5);
+    expect(first.kept).toBeGreaterThan(0);
+    expect(first.chased).toBeGreaterThan(0);
+    expect(first.errors).toHaveLength(1);
+    const second = JSON.parse((await kept(["scan", "samples/sample.mbox", "--json"])).stdout);
+    expect(second.created).toBe(0);
+    expect(second.kept).toBe(0);
+    expect(second.duplicates).toBeGreaterThan(0);
+    expect(second.waiting.map((c: { id: string }) => c.id).sort()).toEqual(first.waiting.map((c: { id: string }) => c.id).sort());
+    // No body text in the output: the promise sentence only.
+    expect(JSON.stringify(second)).not.toMatch(/Recruiting Weekly: salary bands/);
+  }, 60_000);
+
+  it("writes the follow-ups as an iCalendar file another parser reads", async () => {
+    const ics = join(dir, "kept.ics");
+    await kept(["scan", "samples/sample.mbox", "--ics", ics]);
+    const cal = new ICAL.Component(ICAL.parse(readFileSync(ics, "utf8")));
+    const events = cal.getAllSubcomponents("vevent");
+    expect(events.length).toBeGreaterThan(3);
+    for (const e of events) {
+      expect(String(e.getFirstPropertyValue("uid"))).toMatch(/@kept$/);
+      expect(String(e.getFirstPropertyValue("summary"))).toMatch(/^(Chased: )?Get back to |^Check in with /);
+    }
+  }, 60_000);
+
+  it("says what to do with a bad path or a bad --me", async () => {
+    await expect(kept(["scan", join(dir, "nope.mbox")])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/No file or folder at .*nope\.mbox/) });
+    await expect(kept(["scan", "samples/sample.mbox", "--me", "not-an-address"])).rejects.toMatchObject({ stderr: expect.stringMatching(/--me takes email addresses/) });
+    await expect(kept(["frobnicate"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command: frobnicate/) });
+  }, 60_000);
+
+  it("reads a folder of .eml files", async () => {
+    const eml = (id: string, from: string, to: string, date: string, body: string, extra = "") =>
+      `Message-ID: <${id}>\r\nFrom: ${from}\r\nTo: ${to}\r\nSubject: Quote\r\nDate: ${date}\r\n${extra}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
+    const folder = join(dir, "mail");
+    rmSync(folder, { recursive: true, force: true });
+    await run("mkdir", ["-p", folder]);
+    writeFileSync(join(folder, "1.eml"), eml("a@x.example", "Dana <dana@example.com>", "Ben <ben@example.org>", "Mon, 02 Nov 2026 10:00:00 +0000", "Hi Ben,\r\n\r\nI'll send you the revised quote by Friday.\r\n\r\nDana"));
+    writeFileSync(join(folder, "2.eml"), eml("b@x.example", "Ben <ben@example.org>", "Dana <dana@example.com>", "Tue, 03 Nov 2026 10:00:00 +0000", "Thanks, any news?", "In-Reply-To: <a@x.example>\r\n"));
+    const out = JSON.parse((await kept(["scan", folder, "--me", "dana@example.com", "--json"])).stdout);
+    expect(out.created).toBe(1);
+    expect(out.chased).toBe(1);
+    expect(out.waiting[0].dueDate).toBe("2026-11-06");
+    expect(out.waiting[0].chaseCount).toBe(1);
+  }, 60_000);
+});
