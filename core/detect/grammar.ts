@@ -458,6 +458,11 @@ function senderAsObject(tk: Tokenized): PromiseHit[] {
 const PASSED_ON = /(?:^| )(?:i|we) (?:have |had )?(?:just )?(?:passed|forwarded|sent|shared|put) (?:on )?(?:your|his|her|their) (?:details|cv|profile|resume|résumé|application|information|info|portfolio|cv and|name)/;
 const MEANTIME = /(?:^| )in the meantime(?: |$)/;
 
+/** The first half of the implicit promise ("I have passed your details on"): only then is the next sentence needed. */
+export function mayBeImplicitPromise(norm: string): boolean {
+  return PASSED_ON.test(norm);
+}
+
 /**
  * The implicit promise: "I have passed your details on … in the meantime …":
  * the recipient now waits for news the sender owes. Looks at this sentence and the next.

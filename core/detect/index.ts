@@ -6,7 +6,7 @@ import { KeptError } from "../errors";
 import { isValidTimeZone, toLocalDate, zonedParts, type LocalDate } from "../time";
 import { findBadNews } from "./badnews";
 import { fallbackDate, findDates, type DateHit } from "./dates";
-import { findPromises, isImplicitPromise, type CommitmentKind, type PromiseHit } from "./grammar";
+import { findPromises, isImplicitPromise, mayBeImplicitPromise, type CommitmentKind, type PromiseHit } from "./grammar";
 import { htmlToText } from "./html";
 import { splitSentences, type Span } from "./sentences";
 import { tokenize, type Tokenized } from "./tokens";
@@ -60,7 +60,8 @@ const MAX_SENTENCE_OUT = 500;
 // communication word; bad news needs one of its cue words.
 const COMMITMENT_CUE = /\b(?:i|we|will|shall|going|gonna|ill|let|lemme|you|u|expect|revert|reverting|back|leave|follow)\b|['’]ll\b|\bwon['’]t\b/i;
 const COMM_CUE = /\b(?:back|revert|answer|know|touch|updat|follow|call|ring|phon|e-?mail|messag|text|ping|send|sending|shar|forward|provid|deliver|ship|dispatch|confirm|hav|get|contact|reach|repl|respond|hear|expect|leave|keep|line|shout|writ|speak|talk|chat|brief|notify|inform|advise|issue|circulate|post|pick|take|catch|base|loop|report|feed|swing|give|drop|shoot|pass|fax|fedex|courier|messenger|overnight|mail)/i;
-const BAD_CUE = /\b(?:not|no|never|unable|hold|freez|froze|frozen|filled|cancel|withdr|rescind|retract|revok|pull|another|other|declin|reject|unsuccessful|regret|pass|paus|off|cut|scrap|shelv|selected|chosen|chose|award|someone)|n['’]t\b/i;
+// every bad-news cue (badnews.ts) holds one of these stems; "not"/"no" alone are too common to gate on
+const BAD_CUE = /decid|decision|chosen|opted|agreed|forward|further|through|stage|round|ahead|progress|proceed|continu|renew|\bable\b|success|shortlist|select|fill|clos|cancel|withdr|scrap|pull|froz|freez|hold|paus|shelv|suspend|rescind|retract|revok|another|different|internal|\bother|someone|somebody|award|agency|vendor|supplier|provider|recruiter|firm|partner|declin|reject|turned down|accept|approv|(?:['’]s|\bis|\bwas|\bsaid|\ba) no\b|pass|longer|\boff\b|regret|budget|funding|position/i;
 
 /** Parse and check the arguments a caller can get wrong; everything else never throws. */
 function sendingDay(sentAt: DetectInput["sentAt"], timeZone: string): LocalDate {
@@ -194,6 +195,7 @@ export function detect(input: DetectInput): Detection {
     if (!maybePromise) continue;
     const hits = findPromises(tk);
     if (hits.length === 0) {
+      if (!mayBeImplicitPromise(tk.norm)) continue;
       const next: Span | undefined = spans[i + 1];
       nextTk = next ? tokenize(cleanedText.slice(next[0], next[1])) : null;
       if (isImplicitPromise(tk.norm, nextTk ? nextTk.norm : null)) {

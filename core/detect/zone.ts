@@ -4,6 +4,7 @@
 
 const ON_WROTE_START = /^(?:on|le|am|el|il|op|em|den|på)\s.{0,300}$/i;
 const WROTE_END = /(?:wrote|writes|a écrit|schrieb|escribió|ha scritto|schreef|escreveu|skrev)\s*(?::\s*)?$/i;
+const WROTE_TAIL = /(?:wrote|writes|écrit|schrieb|escribió|scritto|schreef|escreveu|skrev)\s*(?::\s*)?$/i;
 const ADDRESS_WROTE = /^.{0,200}(?:@|<[^>]{0,100}>|\d).{0,200}\bwrote\s*:\s*$/i;
 const FORWARD = /^(?:-{2,}\s*(?:original message|forwarded message|forwarded by|weitergeleitete nachricht|message d'origine|mensaje original)\b.{0,200}$|begin forwarded message\s*:?$|-{3,}\s*original\s*-{3,}$|forwarded message\s*:?$)/i;
 const NAMED_WROTE = /^[\p{L}][\p{L} .,'’"()-]{1,80} (?:wrote|writes)\s*:$|^quoting .{1,120}:$|^in (?:article|message) .{1,160} wrote:$/iu;
@@ -50,7 +51,9 @@ function historyStart(lines: string[], drop: Set<number>): number {
     const t = lines[i].trim();
     if (t === "" || t.length > 600) continue; // a header line is never that long
     if (FORWARD.test(t)) return i;
-    if ((WROTE_END.test(t) && (ON_WROTE_START.test(t) || ADDRESS_WROTE.test(t))) || NAMED_WROTE.test(t)) {
+    // the anchored-at-end regexes scan the whole line: only try them where the line's tail can match
+    const wroteTail = WROTE_TAIL.test(t.length > 24 ? t.slice(-24) : t);
+    if ((wroteTail && (ON_WROTE_START.test(t) || ADDRESS_WROTE.test(t))) || (t.endsWith(":") && NAMED_WROTE.test(t))) {
       if (attributionOrHistory(lines, i, i, drop)) return i;
       continue;
     }
@@ -163,6 +166,9 @@ const AUTO_BODY = /\b(?:this is an automatic reply|this is an auto-?reply|automa
 export function isAutoReply(text: string, subject?: string): boolean {
   if (subject && AUTO_SUBJECT.test(subject.trim())) return true;
   const head = text.slice(0, 2000);
+  const lower = head.toLowerCase();
+  if (!lower.includes("auto") && !lower.includes("out of") && !lower.includes("away") && !lower.includes("leave") &&
+    !lower.includes("holiday") && !lower.includes("vacation") && !lower.includes("travel")) return false;
   if (AUTO_BODY.test(head) && OOO_SUPPORT.test(head)) return true;
   return OOO.test(head) && OOO_SUPPORT.test(head) && /\bthank(?:s| you) for your (?:e-?mail|message|note)|\bi am (?:currently )?out of (?:the )?office|\bwith (?:no|limited) access\b/i.test(head);
 }
