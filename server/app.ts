@@ -36,7 +36,7 @@ const MAX_BODY = 2 * 1024 * 1024;
 const zCounterpart = z.object({ name: z.string().max(200).nullable().default(null), address: z.string().email().max(320) });
 const zId = z.object({ id: z.string().min(1).max(100) });
 
-function check<T extends z.ZodType>(target: "json" | "query" | "param", schema: T) {
+function check<T extends z.ZodType, Target extends "json" | "query" | "param">(target: Target, schema: T) {
   return validator(target, schema, (result) => {
     if (!result.success) {
       const issues = (result.error as ReadonlyArray<{ path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message: string }>).map((i) => {
@@ -72,17 +72,29 @@ export function createApp(deps: AppDeps) {
     return c.json({ ok: true, version: deps.version ?? "dev", outboxPending: Number(pending) });
   });
 
-  const api = new Hono<KeptEnv>();
+  const zStatus = z.enum(["open", "snoozed", "kept", "dismissed"]);
+  const zMessageBody = z.object({
+    threadId: z.string().min(1).max(500),
+    messageId: z.string().min(1).max(500),
+    internetMessageId: z.string().max(998).nullable().default(null),
+    subject: z.string().max(998).default(""),
+    to: z.array(zCounterpart).max(500).default([]),
+    cc: z.array(zCounterpart).max(500).default([]),
+    sentAt: z.iso.datetime({ offset: true }),
+    text: z.string().max(MAX_BODY).optional(),
+    html: z.string().max(MAX_BODY).optional(),
+  });
+  const api = new Hono<KeptEnv>()
 
-  api.use("*", requireAccount(deps));
+    .use("*", requireAccount(deps))
 
   // ── Account ──
-  api.get("/me", describeRoute({ summary: "The signed-in account and its settings" }), (c) => {
+  .get("/me", describeRoute({ summary: "The signed-in account and its settings" }), (c) => {
     const a = c.get("account");
     return c.json({ id: a.id, provider: a.provider, email: a.email, addresses: a.addresses, settings: settingsOf(a) });
-  });
+  })
 
-  api.patch(
+  .patch(
     "/settings",
     describeRoute({ summary: "Change working hours, time zone, locale and reminder settings" }),
     check(
@@ -108,11 +120,10 @@ export function createApp(deps: AppDeps) {
       const a = await updateSettings(db, c.get("account").id, c.req.valid("json"));
       return c.json({ settings: settingsOf(a), addresses: a.addresses });
     },
-  );
+  )
 
   // ── Commitments ──
-  const zStatus = z.enum(["open", "snoozed", "kept", "dismissed"]);
-  api.get(
+  .get(
     "/commitments",
     describeRoute({ summary: "List promises: by thread, counterpart, status, or overdue" }),
     check(
@@ -156,9 +167,9 @@ export function createApp(deps: AppDeps) {
         nextCursor: items.length > q.limit && last ? `${last.sentAt}~${last.id}` : null,
       });
     },
-  );
+  )
 
-  api.get("/commitments/:id", describeRoute({ summary: "One promise with its history and calendar events" }), check("param", zId), async (c) => {
+  .get("/commitments/:id", describeRoute({ summary: "One promise with its history and calendar events" }), check("param", zId), async (c) => {
     const account = c.get("account");
     const item = await getCommitment(db, account.id, c.req.valid("param").id);
     if (!item) throw new KeptError("not_found", "No such promise on your account. It may have been removed; reload the list.");
@@ -169,22 +180,22 @@ export function createApp(deps: AppDeps) {
       .orderBy(asc(schema.reminders.startsAt));
     const today = localDateOf(deps.clock(), settingsOf(account).timeZone);
     return c.json({ ...view(item, today), history: await history(db, item.id), events });
-  });
+  })
 
-  api.post("/commitments/:id/keep", describeRoute({ summary: "Mark a promise kept" }), check("param", zId), async (c) => {
+  .post("/commitments/:id/keep", describeRoute({ summary: "Mark a promise kept" }), check("param", zId), async (c) => {
     return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "keep" }));
-  });
-  api.post("/commitments/:id/reopen", describeRoute({ summary: "Reopen a kept or dismissed promise" }), check("param", zId), async (c) => {
+  })
+  .post("/commitments/:id/reopen", describeRoute({ summary: "Reopen a kept or dismissed promise" }), check("param", zId), async (c) => {
     return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "reopen" }));
-  });
-  api.post(
+  })
+  .post(
     "/commitments/:id/dismiss",
     describeRoute({ summary: "Not a promise, or no longer needed" }),
     check("param", zId),
     check("json", z.object({ reason: z.enum(["not-a-promise", "no-longer-needed"]).default("not-a-promise") })),
     async (c) => c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "dismiss", reason: c.req.valid("json").reason })),
-  );
-  api.post(
+  )
+  .post(
     "/commitments/:id/snooze",
     describeRoute({ summary: "Snooze until a time or a preset" }),
     check("param", zId),
@@ -201,8 +212,8 @@ export function createApp(deps: AppDeps) {
       const until = "until" in body ? Date.parse(body.until) : snoozeUntil(deps.clock(), body.preset, s);
       return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "snooze", until }));
     },
-  );
-  api.post(
+  )
+  .post(
     "/commitments/:id/renew",
     describeRoute({ summary: "Send a 'no news yet' update from a template: keeps this promise and opens a new one" }),
     check("param", zId),
@@ -219,10 +230,10 @@ export function createApp(deps: AppDeps) {
       if (input.body !== undefined) validateTemplateBody(input.body);
       return c.json(await ledger.renewWithUpdate(c.get("account").id, c.req.valid("param").id, input));
     },
-  );
+  )
 
   // ── The side panel: everything owed to one person ──
-  api.get(
+  .get(
     "/panel",
     describeRoute({ summary: "What the user owes this person: on this thread and others, plus check-ins" }),
     check("query", z.object({ counterpart: z.string().max(320), threadId: z.string().max(500).optional() })),
@@ -243,21 +254,10 @@ export function createApp(deps: AppDeps) {
         templates: await templatesFor(db, account.id),
       });
     },
-  );
+  )
 
   // ── Messages in (send-time check, and any client that sees sent mail) ──
-  const zMessageBody = z.object({
-    threadId: z.string().min(1).max(500),
-    messageId: z.string().min(1).max(500),
-    internetMessageId: z.string().max(998).nullable().default(null),
-    subject: z.string().max(998).default(""),
-    to: z.array(zCounterpart).max(500).default([]),
-    cc: z.array(zCounterpart).max(500).default([]),
-    sentAt: z.iso.datetime({ offset: true }),
-    text: z.string().max(MAX_BODY).optional(),
-    html: z.string().max(MAX_BODY).optional(),
-  });
-  api.post(
+  .post(
     "/messages/sent",
     describeRoute({ summary: "A message the user sent: keeps what it answers, records the promises in it. The body is read, never stored." }),
     check("json", zMessageBody),
@@ -276,8 +276,8 @@ export function createApp(deps: AppDeps) {
       const r = await ledger.recordSent(account.id, { ...m, sentAt }, summary, "send-time");
       return c.json(r, r.created.length > 0 ? 201 : 200);
     },
-  );
-  api.post(
+  )
+  .post(
     "/messages/received",
     describeRoute({ summary: "A message from someone else on a thread: chases what the user owes them" }),
     check(
@@ -294,8 +294,8 @@ export function createApp(deps: AppDeps) {
       const m = c.req.valid("json");
       return c.json(await ledger.recordReceived(c.get("account").id, { ...m, receivedAt: Date.parse(m.receivedAt) }));
     },
-  );
-  api.post(
+  )
+  .post(
     "/detect",
     describeRoute({ summary: "Preview what Kept finds in a draft; nothing is stored" }),
     check("json", z.object({ text: z.string().max(MAX_BODY).optional(), html: z.string().max(MAX_BODY).optional(), sentAt: z.iso.datetime({ offset: true }).optional() })),
@@ -305,10 +305,10 @@ export function createApp(deps: AppDeps) {
       const found = detect({ text: m.text, html: m.html, sentAt: m.sentAt ? Date.parse(m.sentAt) : deps.clock(), timeZone: s.timeZone, locale: s.locale });
       return c.json({ commitments: found.commitments, badNews: found.badNews, autoReply: found.autoReply });
     },
-  );
+  )
 
   // ── Check-ins ──
-  api.get("/check-ins", describeRoute({ summary: "Scheduled check-ins" }), async (c) => {
+  .get("/check-ins", describeRoute({ summary: "Scheduled check-ins" }), async (c) => {
     const rows = await db
       .select()
       .from(schema.checkIns)
@@ -316,8 +316,8 @@ export function createApp(deps: AppDeps) {
       .orderBy(asc(schema.checkIns.dueAt))
       .limit(500);
     return c.json({ items: rows });
-  });
-  api.post(
+  })
+  .post(
     "/check-ins",
     describeRoute({ summary: "Schedule a check-in with a contact N days out (default 90)" }),
     check(
@@ -335,15 +335,15 @@ export function createApp(deps: AppDeps) {
       const [row] = await db.select().from(schema.checkIns).where(eq(schema.checkIns.id, id));
       return c.json(row, 201);
     },
-  );
-  api.delete("/check-ins/:id", describeRoute({ summary: "Cancel a check-in" }), check("param", zId), async (c) => {
+  )
+  .delete("/check-ins/:id", describeRoute({ summary: "Cancel a check-in" }), check("param", zId), async (c) => {
     await ledger.cancelCheckIn(c.get("account").id, c.req.valid("param").id);
     return c.json({ ok: true });
-  });
+  })
 
   // ── Templates ──
-  api.get("/templates", describeRoute({ summary: "Update templates: the defaults and the user's own" }), async (c) => c.json({ items: await templatesFor(db, c.get("account").id) }));
-  api.put(
+  .get("/templates", describeRoute({ summary: "Update templates: the defaults and the user's own" }), async (c) => c.json({ items: await templatesFor(db, c.get("account").id) }))
+  .put(
     "/templates/:id",
     describeRoute({ summary: "Create or edit a template; a default's id edits the user's copy of it" }),
     check("param", zId),
@@ -360,37 +360,37 @@ export function createApp(deps: AppDeps) {
       const [row] = await db.select().from(schema.templates).where(and(eq(schema.templates.id, id), eq(schema.templates.accountId, accountId)));
       return c.json(row);
     },
-  );
-  api.delete("/templates/:id", describeRoute({ summary: "Delete the user's template (a default goes back to Kept's text)" }), check("param", zId), async (c) => {
+  )
+  .delete("/templates/:id", describeRoute({ summary: "Delete the user's template (a default goes back to Kept's text)" }), check("param", zId), async (c) => {
     const gone = await db
       .delete(schema.templates)
       .where(and(eq(schema.templates.id, c.req.valid("param").id), eq(schema.templates.accountId, c.get("account").id)))
       .returning({ id: schema.templates.id });
     if (gone.length === 0) throw new KeptError("not_found", "You have no template with that id.");
     return c.json({ ok: true });
-  });
+  })
 
   // ── The calendar feed ──
-  api.get("/feed", describeRoute({ summary: "The secret address of your follow-up calendar feed (made on first use)" }), async (c) =>
+  .get("/feed", describeRoute({ summary: "The secret address of your follow-up calendar feed (made on first use)" }), async (c) =>
     c.json({ url: await feedUrl(db, c.get("account"), deps.publicUrl) }),
-  );
-  api.post("/feed/rotate", describeRoute({ summary: "Turn off the old feed address and make a new one" }), async (c) => {
+  )
+  .post("/feed/rotate", describeRoute({ summary: "Turn off the old feed address and make a new one" }), async (c) => {
     const token = newFeedToken();
     await db.update(schema.accounts).set({ feedToken: token }).where(eq(schema.accounts.id, c.get("account").id));
     return c.json({ url: `${deps.publicUrl}/feed/${token}.ics` });
-  });
+  })
 
   // ── Figures ──
-  api.get("/summary", describeRoute({ summary: "Open, overdue, kept on time, median time to get back, weekly made vs kept, waiting times" }), async (c) => {
+  .get("/summary", describeRoute({ summary: "Open, overdue, kept on time, median time to get back, weekly made vs kept, waiting times" }), async (c) => {
     const account = c.get("account");
     return c.json(await summarise(db, account, deps.clock()));
   });
 
   mountFeed(app, deps);
   deps.mount?.(app);
-  app.route("/api", api);
+  const routed = app.route("/api", api);
 
-  app.get(
+  routed.get(
     "/openapi.json",
     openAPIRouteHandler(app, {
       documentation: {
@@ -401,7 +401,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  return app;
+  return routed;
 }
 
 export type AppType = ReturnType<typeof createApp>;
