@@ -58,3 +58,33 @@ describe("zoned time", () => {
     expect(isLocalDate("2028-02-29")).toBe(true);
   });
 });
+
+describe("wall times on DST days", () => {
+  it.each([
+    ["America/Los_Angeles", "2026-03-08", 9, 0, "2026-03-08T16:00:00.000Z"],
+    ["America/New_York", "2026-03-08", 4, 0, "2026-03-08T08:00:00.000Z"],
+    ["America/New_York", "2026-03-08", 6, 0, "2026-03-08T10:00:00.000Z"],
+    ["America/New_York", "2026-03-08", 2, 30, "2026-03-08T07:30:00.000Z"], // in the gap: after it
+    ["America/New_York", "2026-11-01", 1, 30, "2026-11-01T05:30:00.000Z"], // twice: the earlier
+    ["Europe/London", "2026-03-29", 9, 0, "2026-03-29T08:00:00.000Z"],
+    ["Australia/Lord_Howe", "2026-04-05", 1, 45, "2026-04-04T14:45:00.000Z"],
+  ])("%s %s %i:%i", (zone, date, h, m, expected) => {
+    expect(new Date(zonedTimeToInstant(date, h, m, zone)).toISOString()).toBe(expected);
+  });
+
+  it("every wall time that exists comes back unchanged, on every DST day of 2026", () => {
+    for (const zone of ["America/Los_Angeles", "America/New_York", "Europe/London", "Australia/Sydney", "America/St_Johns"]) {
+      for (let d = 0; d < 365; d++) {
+        const date = addDays("2026-01-01", d);
+        for (let minutes = 0; minutes < 24 * 60; minutes += 30) {
+          const at = zonedTimeToInstant(date, Math.floor(minutes / 60), minutes % 60, zone);
+          const p = zonedParts(at, zone);
+          if (p.hour * 60 + p.minute !== minutes) {
+            // Only a time inside a spring-forward gap may move, and only forward.
+            expect(offsetMinutes(at - 3_600_000, zone), `${zone} ${date} ${minutes}`).toBeLessThan(offsetMinutes(at, zone));
+          } else expect(localDateOf(at, zone)).toBe(date);
+        }
+      }
+    }
+  });
+});

@@ -169,17 +169,14 @@ export function offsetMinutes(instant: number, timeZone: string): number {
 export function zonedTimeToInstant(date: LocalDate, hour: number, minute: number, timeZone: string): number {
   const { year, month, day } = parseLocalDate(date);
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  // Two passes converge for every real zone: guess with the offset at the wall
-  // time read as UTC, then correct with the offset at the first guess.
-  const first = wall - offsetMinutes(wall, timeZone) * 60_000;
-  const second = wall - offsetMinutes(first, timeZone) * 60_000;
-  if (second === first) {
-    // Overlap: prefer the earlier instant if it shows the same wall time.
-    const earlier = second - 3_600_000;
-    const p = zonedParts(earlier, timeZone);
-    if (p.hour === hour && p.minute === minute && toLocalDate(p.year, p.month, p.day) === date) return earlier;
-    return second;
-  }
-  // Gap: the wall time does not exist; the later offset gives the instant after the gap.
-  return Math.max(first, second);
+  // The offsets in force a day either side cover every transition near this
+  // wall time, whatever its size; a guess is right when the zone shows the wall time there.
+  const before = wall - offsetMinutes(wall - 86_400_000, timeZone) * 60_000;
+  const after = wall - offsetMinutes(wall + 86_400_000, timeZone) * 60_000;
+  const shows = (at: number) => at + offsetMinutes(at, timeZone) * 60_000 === wall;
+  const candidates = [before, after].filter(shows);
+  // In an overlap the wall time happens twice: the earlier one.
+  if (candidates.length > 0) return Math.min(...candidates);
+  // In a gap it never happens: the instant just after the gap.
+  return Math.max(before, after);
 }

@@ -14,6 +14,10 @@ class Statements {
   private cache = new Map<string, { stmt: Stmt; reader: boolean; columns: string[] }>();
   constructor(private db: Database) {}
 
+  clear() {
+    this.cache.clear();
+  }
+
   get(sql: string) {
     let hit = this.cache.get(sql);
     if (hit) {
@@ -109,6 +113,7 @@ export function embeddedClient(path: string): Client {
       return inTransaction(mode, () => stmts.map((s) => run(statements, Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s)));
     },
     async migrate(stmts: InStatement[]) {
+      statements.clear();
       db.exec("PRAGMA foreign_keys = OFF");
       try {
         return inTransaction("deferred", () => stmts.map((s) => run(statements, s)));
@@ -119,10 +124,21 @@ export function embeddedClient(path: string): Client {
     async transaction(mode?: TransactionMode): Promise<Transaction> {
       db.exec(begin(mode));
       let done = false;
-      const finish = (sql: string) => {
+      // A failed COMMIT leaves SQLite inside the transaction: roll it back so the
+      // one connection is usable again, then report the failure.
+      const commit = () => {
         if (done) return;
+        try {
+          db.exec("COMMIT");
+          done = true;
+        } catch (e) {
+          rollback();
+          throw e;
+        }
+      };
+      const rollback = () => {
         done = true;
-        if (db.inTransaction) db.exec(sql);
+        if (db.inTransaction) db.exec("ROLLBACK");
       };
       const tx: Transaction = {
         closed: false,
@@ -136,19 +152,20 @@ export function embeddedClient(path: string): Client {
           db.exec(sql);
         },
         async commit() {
-          finish("COMMIT");
+          commit();
         },
         async rollback() {
-          finish("ROLLBACK");
+          rollback();
         },
         close() {
-          finish("ROLLBACK");
+          rollback();
         },
       } as Transaction;
       return tx;
     },
     async executeMultiple(sql: string) {
       db.exec(sql);
+      statements.clear(); // the schema may have changed under cached statements
     },
     async sync() {
       return undefined;
