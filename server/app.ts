@@ -406,13 +406,31 @@ export function createApp(deps: AppDeps) {
 
 export type AppType = ReturnType<typeof createApp>;
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function isCrossSite(origin: string | undefined, fetchSite: string | undefined, host: string): boolean {
+  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") return true;
+  if (!origin) return false; // not a browser, or a same-origin request from an old one
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true; // "null" and other opaque origins
+  }
+}
+
 /** Middleware: who is calling, and their account (made on first sight). Sets c.var.account. */
 export function requireAccount(deps: Pick<AppDeps, "db" | "auth" | "newId" | "localDefaults">): MiddlewareHandler<KeptEnv> {
   return async (c, next) => {
     const len = Number(c.req.header("content-length") ?? 0);
     if (len > MAX_BODY && !c.req.path.startsWith("/api/import")) throw new KeptError("payload_too_large", "The request is too large; send at most 2 MB.");
     // The request URL's host: on Node it comes from the Host header, on Workers from the real URL.
-    const identity = await deps.auth.identify(c.req.header("authorization"), new URL(c.req.url).host);
+    const host = new URL(c.req.url).host;
+    const identity = await deps.auth.identify(c.req.header("authorization"), host);
+    // Local mode has no token to forge, so a page on another site must not be able to
+    // make the browser change anything: browsers say where a request comes from.
+    if (identity.provider === "local" && !SAFE_METHODS.has(c.req.method) && isCrossSite(c.req.header("origin"), c.req.header("sec-fetch-site"), host)) {
+      throw new KeptError("forbidden", "Kept only accepts changes from its own pages. Open Kept at its own address and try again there.");
+    }
     const account = await accountFor(deps.db, identity, deps.newId, identity.provider === "local" ? deps.localDefaults : {});
     c.set("identity", identity);
     c.set("account", account);

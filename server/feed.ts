@@ -1,7 +1,7 @@
 // The ICS feed: each account's follow-ups and check-ins at a secret, revocable
 // URL. Cancelled events stay in the feed for a month so subscribed calendars
 // remove them; SEQUENCE comes from the reminder's version.
-import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { CalendarEventSpec } from "../core/ports";
 import { schema, type Db } from "./db";
@@ -9,6 +9,7 @@ import type { AccountRow } from "./store";
 import { renderFeed, type FeedEvent } from "./ics";
 
 const KEEP_CANCELLED_MS = 30 * 86_400_000;
+const RECENT_MS = 30 * 86_400_000;
 
 export async function feedEvents(db: Db, accountId: string, now: number): Promise<FeedEvent[]> {
   const r = schema.reminders;
@@ -19,12 +20,15 @@ export async function feedEvents(db: Db, accountId: string, now: number): Promis
     .where(
       and(
         eq(r.accountId, accountId),
+        // The future and the last month: older follow-ups are history, and a long
+        // backlog must not push new events out of the feed.
+        gt(r.startsAt, now - RECENT_MS),
         or(inArray(r.state, ["pending", "created"]), and(inArray(r.state, ["cancelled", "deleted"]), gt(r.updatedAt, now - KEEP_CANCELLED_MS))),
       ),
     )
-    .orderBy(r.startsAt)
+    .orderBy(desc(r.startsAt))
     .limit(5000);
-  return rows.map(({ reminder, payload }) => {
+  return rows.reverse().map(({ reminder, payload }) => {
     const spec = (payload?.event ?? null) as CalendarEventSpec | null;
     return {
       uid: `${reminder.id}@kept`,

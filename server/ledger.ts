@@ -38,6 +38,8 @@ const MINUTE = 60_000;
 const LEASE_MS = 2 * MINUTE;
 const MAX_ATTEMPTS = 12;
 const PROVIDER_CONCURRENCY = 8;
+/** The message id a renewed promise holds until the update it lives in is seen as sent. */
+const COMPOSED_PREFIX = "kept-update-";
 
 type Write = BatchItem<"sqlite">;
 
@@ -109,27 +111,44 @@ export class Ledger {
     const result = await this.db.transaction(async (tx) => {
       const account = await mustAccount(tx, accountId);
       const s = settingsOf(account);
+      // One message can arrive under two provider ids (the send-time check sees the
+      // draft's, sync the sent item's); its RFC 5322 Message-ID is the same.
+      const keys = [msg.messageId, ...(msg.internetMessageId ? [`rfc822:${msg.internetMessageId}`] : [])];
       const inserted = await tx
         .insert(schema.processedMessages)
-        .values({ accountId, messageId: msg.messageId, direction: "sent", at: now })
+        .values(keys.map((messageId) => ({ accountId, messageId, direction: "sent" as const, at: now })))
         .onConflictDoNothing()
         .returning({ id: schema.processedMessages.messageId });
-      if (inserted.length === 0) return { duplicate: true, created: [], kept: [], checkInId: null };
+      if (inserted.length < keys.length) return { duplicate: true, created: [], kept: [], checkInId: null };
 
       const recipients = [...msg.to, ...msg.cc].map((p) => normaliseAddress(p.address));
       const kept: Commitment[] = [];
-      const onThread = await tx
-        .select()
-        .from(schema.commitments)
-        .where(
-          and(
-            eq(schema.commitments.accountId, accountId),
-            eq(schema.commitments.threadId, msg.threadId),
-            inArray(schema.commitments.status, ["open", "snoozed"]),
-          ),
-        );
-      for (const row of onThread) {
-        const c = toCommitment(row);
+      const onThread = (
+        await tx
+          .select()
+          .from(schema.commitments)
+          .where(
+            and(
+              eq(schema.commitments.accountId, accountId),
+              eq(schema.commitments.threadId, msg.threadId),
+              inArray(schema.commitments.status, ["open", "snoozed"]),
+            ),
+          )
+      ).map(toCommitment);
+      // A "no news yet" update Kept composed for the user to send: this is that message
+      // arriving, so the renewed promise takes its id rather than being kept by it.
+      const composed = onThread.find(
+        (c) => c.messageId.startsWith(COMPOSED_PREFIX) && c.sentAt <= msg.sentAt && recipients.includes(c.counterparts[0]?.address ?? ""),
+      );
+      if (composed) {
+        await tx
+          .update(schema.commitments)
+          .set({ messageId: msg.messageId, internetMessageId: msg.internetMessageId, updatedAt: now })
+          .where(eq(schema.commitments.id, composed.id));
+        return { duplicate: false, created: [], kept: [], checkInId: null };
+      }
+      for (const c of onThread) {
+        if (msg.internetMessageId && c.internetMessageId === msg.internetMessageId) continue;
         if (!keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients })) continue;
         kept.push(await this.apply(tx, account, c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }, pending));
       }
@@ -167,7 +186,8 @@ export class Ledger {
             threadId: msg.threadId,
             days: s.checkInDays,
             reason: "bad-news",
-            now: msg.sentAt > now ? msg.sentAt : now,
+            from: msg.sentAt,
+            now,
           }, pending);
         }
       }
@@ -267,7 +287,7 @@ export class Ledger {
       const html = renderHtml(body, values);
       const subject = replySubject(old.subject);
       const newId = this.deps.newId();
-      const replyMessageId = `kept-update-${newId}`;
+      const replyMessageId = `${COMPOSED_PREFIX}${newId}`;
       const renewed = await this.createCommitment(tx, account, s, {
         msg: {
           threadId: old.threadId,
@@ -334,6 +354,7 @@ export class Ledger {
         threadId,
         days: input.days ?? s.checkInDays,
         reason: "manual",
+        from: now,
         now,
       }, pending);
     });
@@ -379,7 +400,7 @@ export class Ledger {
       .set({ status: "done", updatedAt: now })
       .where(and(eq(schema.checkIns.status, "scheduled"), lte(schema.checkIns.dueAt, now)))
       .returning({ id: schema.checkIns.id });
-    const outbox = await this.drainDue(now);
+    const outbox = await this.drainDue();
     return { reminded, checkInsDone: done.length, outbox };
   }
 
@@ -412,8 +433,11 @@ export class Ledger {
       const historyRows: unknown[] = [];
       const reminderRows: unknown[] = [];
       const outboxRows: unknown[] = [];
+      const orphans = due.filter((r) => !accounts.has(r.accountId)).map((r) => r.id);
+      if (orphans.length) await tx.update(schema.commitments).set({ nextReminderAt: null }).where(inArray(schema.commitments.id, orphans));
       for (const row of due) {
-        const account = accounts.get(row.accountId)!;
+        const account = accounts.get(row.accountId);
+        if (!account) continue;
         const s = settingsOf(account);
         const c = toCommitment(row);
         const t = transition(c, { type: "remind", at: now }, s);
@@ -454,19 +478,29 @@ export class Ledger {
   /** Attempt the operations just written, now; failures stay for the sweep. */
   private async drain(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    const now = this.deps.clock();
-    for (let i = 0; i < keys.length; i += 200) {
-      const claimed = await this.claim(now, inArray(schema.outbox.key, keys.slice(i, i + 200)), 200);
-      if (claimed.length) await this.run(claimed, now);
+    try {
+      for (let i = 0; i < keys.length; i += 200) {
+        const now = this.deps.clock();
+        const claimed = await this.claim(now, inArray(schema.outbox.key, keys.slice(i, i + 200)), 200);
+        if (claimed.length) await this.run(claimed, now);
+      }
+    } catch (e) {
+      // The change is committed; what failed here is only the first attempt, which the sweep repeats.
+      if (e instanceof SimulatedCrash) throw e;
+      console.error("outbox: first attempt failed; the sweep will retry", e);
     }
   }
 
   /** Every pending operation whose time has come, oldest first, in claimed batches. */
-  async drainDue(now = this.deps.clock(), limit = 100_000): Promise<DrainResult> {
+  async drainDue(limit = 100_000): Promise<DrainResult> {
     const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
     let seen = 0;
+    const started = this.deps.clock();
     while (seen < limit) {
-      const claimed = await this.claim(now, undefined, 500);
+      // Each batch's lease starts when it is claimed, not when the sweep began; what
+      // became due during the sweep waits for the next one.
+      const now = Math.max(this.deps.clock(), started);
+      const claimed = await this.claim(now, undefined, 500, started);
       if (claimed.length === 0) break;
       seen += claimed.length;
       const r = await this.run(claimed, now);
@@ -481,18 +515,18 @@ export class Ledger {
    * Takes pending operations with a lease in one statement: another sweep (or a
    * process restarted after a crash) sees them again only when the lease is over.
    */
-  private async claim(now: number, filter: ReturnType<typeof inArray> | undefined, limit: number): Promise<OutboxRow[]> {
+  private async claim(now: number, filter: ReturnType<typeof inArray> | undefined, limit: number, dueBy = now): Promise<OutboxRow[]> {
     const o = schema.outbox;
     const due = this.db
       .select({ id: o.id })
       .from(o)
-      .where(and(eq(o.state, "pending"), lte(o.nextAttemptAt, now), filter))
+      .where(and(eq(o.state, "pending"), lte(o.nextAttemptAt, dueBy), filter))
       .orderBy(asc(o.id))
       .limit(limit);
     const rows = await this.db
       .update(o)
       .set({ nextAttemptAt: now + LEASE_MS, attempts: sql`${o.attempts} + 1`, updatedAt: now })
-      .where(and(inArray(o.id, due), eq(o.state, "pending"), lte(o.nextAttemptAt, now)))
+      .where(and(inArray(o.id, due), eq(o.state, "pending"), lte(o.nextAttemptAt, dueBy)))
       .returning();
     return rows.sort((a, b) => a.id - b.id);
   }
@@ -599,11 +633,19 @@ export class Ledger {
           const [create] = await this.db.select().from(o).where(eq(o.key, `event:${op.reminderId}`));
           if (create?.state === "done") eventId = (create.result?.eventId as string) ?? null;
           else if (create && create.state === "pending" && create.attempts === 0) {
-            // Never sent: cancel it instead of creating and deleting.
-            out.other.push(this.db.update(o).set({ state: "skipped", updatedAt: now }).where(and(eq(o.id, create.id), eq(o.attempts, 0))));
-            out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
-            set("done", { skippedCreate: true });
-            return "done";
+            // Never sent: cancel it instead of creating and deleting, unless a sweep claims it first.
+            const skipped = await this.db
+              .update(o)
+              .set({ state: "skipped", updatedAt: now })
+              .where(and(eq(o.id, create.id), eq(o.state, "pending"), eq(o.attempts, 0)))
+              .returning({ id: o.id });
+            if (skipped.length === 1) {
+              out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
+              set("done", { skippedCreate: true });
+              return "done";
+            }
+            set("pending", null, { nextAttemptAt: now + 1000, attempts: op.attempts - 1 });
+            return "retrying";
           } else if (create && create.state === "pending") {
             // The create may have reached the provider: wait for it, then delete.
             set("pending", null, { nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts - 1 });
@@ -631,7 +673,12 @@ export class Ledger {
         this.deps.afterProviderCall?.(op);
         set("done", { messageId: sent.messageId });
         // The sent update is the message the renewed promise lives in.
-        out.other.push(this.db.update(schema.commitments).set({ messageId: sent.messageId, updatedAt: now }).where(eq(schema.commitments.id, op.commitmentId!)));
+        out.other.push(
+          this.db.run(sql`
+            update commitments set message_id = ${sent.messageId}, updated_at = ${now}
+            where id = ${op.commitmentId} and message_id like ${COMPOSED_PREFIX + "%"}
+              and not exists (select 1 from commitments where account_id = ${op.accountId} and message_id = ${sent.messageId})`),
+        );
         out.other.push(this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing());
         return "done";
       }
@@ -791,13 +838,15 @@ export class Ledger {
     tx: Tx,
     account: AccountRow,
     s: WorkSettings,
-    input: { counterpart: Counterpart; subject: string; note: string | null; commitmentId: string | null; threadId: string | null; days: number; reason: "bad-news" | "manual"; now: number },
+    input: { counterpart: Counterpart; subject: string; note: string | null; commitmentId: string | null; threadId: string | null; days: number; reason: "bad-news" | "manual"; from: number; now: number },
     pending: Pending,
   ): Promise<string> {
     if (!Number.isInteger(input.days) || input.days < 1 || input.days > 730)
       throw new KeptError("bad_request", "A check-in must be 1 to 730 days away.");
     const id = this.deps.newId();
-    const when = checkInAt(input.now, input.days, s);
+    // N days after the news; bad news found in old mail, already past that, gets its check-in soon.
+    let when = checkInAt(input.from, input.days, s);
+    if (when.at <= input.now) when = checkInAt(input.now, 1, s);
     await tx.insert(schema.checkIns).values({
       id,
       accountId: account.id,
@@ -824,7 +873,9 @@ export class Ledger {
       end: when.at + s.eventMinutes * MINUTE,
       timeZone: s.timeZone,
       description: [
-        `${input.days} days ago ${input.reason === "bad-news" ? "you gave " + who + " some bad news" : "you planned to check in with " + who}.`,
+        input.reason === "bad-news"
+          ? `On ${formatDate(localDateOf(input.from, s.timeZone), s.locale)} you gave ${who} some bad news.`
+          : `On ${formatDate(localDateOf(input.from, s.timeZone), s.locale)} you planned to check in with ${who} today.`,
         `Subject: ${input.subject}`,
         input.note ? `What you said: “${input.note}”` : null,
         `A short hello keeps the relationship warm: ${this.deps.publicUrl}/`,

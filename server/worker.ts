@@ -29,6 +29,8 @@ function build(env: Env): Built {
   if (!strings.DATABASE_URL || strings.DATABASE_URL.startsWith("file:"))
     throw new ConfigError("Kept can't start; fix these settings:\n  DATABASE_URL: on Workers it must be a libSQL server address (libsql://… or https://…), with DATABASE_AUTH_TOKEN as a secret");
   const config = loadConfig({ ...strings, HOST: strings.HOST ?? "127.0.0.1" });
+  if (config.AUTH_MODE === "token" && !config.PUBLIC_URL)
+    throw new ConfigError("Kept can't start; fix these settings:\n  PUBLIC_URL: the address this Worker is reached at (links in calendar events point there), e.g. https://kept.example.com");
   const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   const db = drizzle(client, { schema }) as unknown as Db;
   const deps = {

@@ -110,7 +110,7 @@ async function call(app: App, method: string, path: string, opts: { token?: stri
 const promiseMail = (over: Record<string, unknown> = {}) => ({
   threadId: "thread-1",
   messageId: "msg-1",
-  internetMessageId: "<msg-1@contoso.example>",
+  internetMessageId: `<${over.messageId ?? "msg-1"}@contoso.example>`,
   subject: "Senior Analyst role",
   to: [{ name: "Ana Silva", address: "ana@example.com" }],
   sentAt: "2026-11-18T10:00:00Z",
@@ -164,6 +164,23 @@ describe("auth", () => {
   });
 });
 
+describe("cross-site requests in local mode", () => {
+  it("refuses changes a page on another site makes the browser send, and allows Kept's own pages", async () => {
+    const app = makeApp("local");
+    const send = (headers: Record<string, string>) =>
+      app.request("http://127.0.0.1:8787/api/feed/rotate", { method: "POST", headers: { host: "127.0.0.1:8787", ...headers } });
+    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }, { origin: "null" }, { "sec-fetch-site": "same-site", origin: "http://127.0.0.1:9999" }]) {
+      const r = await send(headers);
+      expect(r.status, JSON.stringify(headers)).toBe(403);
+      expect(((await r.json()) as any).error.message).toMatch(/own pages/);
+    }
+    expect((await send({ origin: "http://127.0.0.1:8787", "sec-fetch-site": "same-origin" })).status).toBe(200);
+    expect((await send({})).status).toBe(200); // curl, scripts: no browser, nothing to forge
+    // Reads stay open to Kept's own pages and tools.
+    expect((await app.request("http://127.0.0.1:8787/api/me", { headers: { host: "127.0.0.1:8787", origin: "https://evil.example" } })).status).toBe(200);
+  });
+});
+
 describe("the API", () => {
   it("records a promise from a sent message, lists it, and shows it in the side panel", async () => {
     const app = makeApp("local");
@@ -180,9 +197,13 @@ describe("the API", () => {
     const one = await call(app, "GET", `/api/commitments/${sent.json.created[0].id}`);
     expect(one.json.history.map((h: any) => h.type)).toEqual(["created"]);
     expect(one.json.events).toHaveLength(1);
-    // The same message again (a duplicate notification) adds nothing.
+    // The same message again (a duplicate notification) adds nothing; nor does the same
+    // message under another provider id (the send-time check's draft, then sync's sent item).
     const dup = await call(app, "POST", "/api/messages/sent", { body: promiseMail() });
     expect(dup.json.duplicate).toBe(true);
+    const sameMessage = await call(app, "POST", "/api/messages/sent", { body: { ...promiseMail(), messageId: "sent-item-1", sentAt: "2026-11-18T10:00:04Z" } });
+    expect(sameMessage.json.duplicate).toBe(true);
+    expect((await call(app, "GET", "/api/commitments?status=open")).json.items).toHaveLength(1);
   });
 
   it("answers bad input with a 400 that names the field", async () => {

@@ -134,6 +134,30 @@ describe("promise → event → chase → reply", () => {
   });
 });
 
+describe("an update Kept composed for the user to send", () => {
+  it("is adopted by the renewed promise when it is seen as sent, not taken as keeping it", async () => {
+    world = await makeWorld({ mail: false });
+    const { ledger, accountId, clock } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    clock.set("2026-11-20T08:00:00Z");
+    const out = await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "general-no-news", nextUpdateDate: "2026-11-27" });
+    expect(out.reply.delivery).toBe("compose");
+    // The user sends it from their mail app a minute later; sync sees it.
+    clock.advance(60_000);
+    const seen = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m-update", internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll update you by Friday 27 November.", "2026-11-27"), "sync");
+    expect(seen.kept).toEqual([]);
+    expect(seen.created).toEqual([]);
+    const rows = await world.opened.db.select().from(schema.commitments).where(eq(schema.commitments.accountId, accountId));
+    const renewed = rows.find((r) => r.id === out.renewed.id)!;
+    expect(renewed.status).toBe("open");
+    expect(renewed.messageId).toBe("m-update");
+    // A later reply on the thread keeps it as usual.
+    clock.advance(86_400_000);
+    const reply = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m3", internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now }, nothing, "sync");
+    expect(reply.kept.map((k) => k.id)).toEqual([out.renewed.id]);
+  });
+});
+
 describe("a flaky provider and a crash mid-sweep", () => {
   it("every event exists exactly once", async () => {
     world = await makeWorld({ start: "2026-11-02T08:00:00Z", faults: { failRate: 0.3, lostResponseShare: 0.5, seed: 7 } });
