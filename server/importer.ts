@@ -9,6 +9,8 @@ import type { Ledger } from "./ledger";
 import { scanMailbox, type ScanError, type ScanProgress, type ScanReport } from "./import/scan";
 import { getAccount, settingsOf } from "./store";
 
+const BATCH = 500;
+
 export interface ImportReport {
   messages: number;
   sent: number;
@@ -35,30 +37,42 @@ export async function importMailbox(deps: { ledger: Ledger; db: Db }, accountId:
   const s = settingsOf(account);
   const out = { created: 0, kept: 0, chased: 0, checkIns: 0, duplicates: 0 };
   const errors: ScanError[] = [];
+  // Messages go to the ledger in batches, one transaction each, in replay order.
+  type Item = Parameters<Ledger["recordMany"]>[1][number];
+  let batch: Item[] = [];
+  const flush = async () => {
+    const items = batch;
+    batch = [];
+    for (const r of await deps.ledger.recordMany(accountId, items, "import")) {
+      if (r.duplicate) out.duplicates++;
+      if ("created" in r) {
+        out.created += r.created.length;
+        out.kept += r.kept.length;
+        if (r.checkInId) out.checkIns++;
+      } else out.chased += r.chased.length;
+    }
+  };
+  const add = async (item: Item) => {
+    batch.push(item);
+    if (batch.length >= BATCH) await flush();
+  };
   const scan = await scanMailbox(
     path,
     {
       async sent(msg, body) {
         const found = detect({ text: body.text ?? undefined, html: body.html ?? undefined, sentAt: msg.sentAt, timeZone: s.timeZone, locale: s.locale, subject: msg.subject });
-        const r = await deps.ledger.recordSent(
-          accountId,
+        await add({
+          kind: "sent",
           msg,
-          {
+          detection: {
             commitments: found.commitments.map((c) => ({ sentence: c.sentence, trigger: c.trigger, kind: c.kind, dueDate: c.dueDate })),
             badNews: found.badNews ? { sentence: found.badNews.sentence } : null,
             autoReply: found.autoReply,
           },
-          "import",
-        );
-        if (r.duplicate) out.duplicates++;
-        out.created += r.created.length;
-        out.kept += r.kept.length;
-        if (r.checkInId) out.checkIns++;
+        });
       },
       async received(msg) {
-        const r = await deps.ledger.recordReceived(accountId, msg);
-        if (r.duplicate) out.duplicates++;
-        out.chased += r.chased.length;
+        await add({ kind: "received", msg });
       },
     },
     {
@@ -70,7 +84,9 @@ export async function importMailbox(deps: { ledger: Ledger; db: Db }, accountId:
       },
     },
   );
-  // Promises found overdue get their follow-up on the calendar now, not at the next cron.
+  await flush();
+  // Follow-ups for what is still open, then those found overdue, now rather than at the next cron.
+  await deps.ledger.placeEvents(accountId);
   await deps.ledger.sweep();
   // Remember the user's own addresses, so later imports and syncs don't take them for counterparts.
   const addresses = [...new Set([...account.addresses, ...scan.me.addresses.map(normaliseAddress)])];

@@ -70,6 +70,11 @@ export interface LedgerDeps {
   afterProviderCall?: (op: OutboxRow) => void;
 }
 
+export interface RecordReceivedResult {
+  duplicate: boolean;
+  chased: Commitment[];
+}
+
 export interface RecordSentResult {
   duplicate: boolean;
   created: Commitment[];
@@ -79,6 +84,8 @@ export interface RecordSentResult {
 
 interface Pending {
   outboxKeys: string[];
+  /** An import: events wait for placeEvents, so replaying a thread doesn't make and unmake them. */
+  deferEvents?: boolean;
 }
 
 export type LedgerActionInput =
@@ -108,109 +115,36 @@ export class Ledger {
   ): Promise<RecordSentResult> {
     const now = this.deps.clock();
     const pending: Pending = { outboxKeys: [] };
-    const result = await this.db.transaction(async (tx) => {
-      const account = await mustAccount(tx, accountId);
-      const s = settingsOf(account);
-      // One message can arrive under two provider ids (the send-time check sees the
-      // draft's, sync the sent item's); its RFC 5322 Message-ID is the same.
-      const keys = [msg.messageId, ...(msg.internetMessageId ? [`rfc822:${msg.internetMessageId}`] : [])];
-      const inserted = await tx
-        .insert(schema.processedMessages)
-        .values(keys.map((messageId) => ({ accountId, messageId, direction: "sent" as const, at: now })))
-        .onConflictDoNothing()
-        .returning({ id: schema.processedMessages.messageId });
-      if (inserted.length < keys.length) return { duplicate: true, created: [], kept: [], checkInId: null };
-
-      const recipients = [...msg.to, ...msg.cc].map((p) => normaliseAddress(p.address));
-      const kept: Commitment[] = [];
-      const onThread = (
-        await tx
-          .select()
-          .from(schema.commitments)
-          .where(
-            and(
-              eq(schema.commitments.accountId, accountId),
-              eq(schema.commitments.threadId, msg.threadId),
-              inArray(schema.commitments.status, ["open", "snoozed"]),
-            ),
-          )
-      ).map(toCommitment);
-      // A "no news yet" update Kept composed for the user to send: this is that message
-      // arriving, so the renewed promise takes its id rather than being kept by it.
-      const composed = onThread.find(
-        (c) => c.messageId.startsWith(COMPOSED_PREFIX) && c.sentAt <= msg.sentAt && recipients.includes(c.counterparts[0]?.address ?? ""),
-      );
-      if (composed) {
-        await tx
-          .update(schema.commitments)
-          .set({ messageId: msg.messageId, internetMessageId: msg.internetMessageId, updatedAt: now })
-          .where(eq(schema.commitments.id, composed.id));
-        return { duplicate: false, created: [], kept: [], checkInId: null };
-      }
-      for (const c of onThread) {
-        if (msg.internetMessageId && c.internetMessageId === msg.internetMessageId) continue;
-        if (!keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients })) continue;
-        kept.push(await this.apply(tx, account, c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }, pending));
-      }
-
-      const own = new Set([normaliseAddress(account.email ?? ""), ...account.addresses.map(normaliseAddress)]);
-      const counterparts = dedupe([...msg.to, ...msg.cc]).filter((p) => !own.has(p.address));
-      const created: Commitment[] = [];
-      let checkInId: string | null = null;
-      if (!detection.autoReply && counterparts.length > 0) {
-        const found = detection.commitments;
-        if (found.length > 0) {
-          // One commitment per message: its earliest dated promise (the one that falls due first).
-          const dated = found.filter((f) => f.dueDate !== null).sort((a, b) => a.dueDate!.localeCompare(b.dueDate!));
-          const primary = dated[0] ?? found[0]!;
-          created.push(
-            await this.createCommitment(tx, account, s, {
-              msg,
-              counterparts,
-              sentence: primary.sentence,
-              trigger: primary.trigger,
-              kind: primary.kind,
-              statedDue: primary.dueDate,
-              source,
-              renewedFromId: null,
-              now,
-            }, pending),
-          );
-        }
-        if (detection.badNews) {
-          checkInId = await this.insertCheckIn(tx, account, s, {
-            counterpart: counterparts[0]!,
-            subject: msg.subject,
-            note: detection.badNews.sentence.slice(0, SENTENCE_CAP),
-            commitmentId: created[0]?.id ?? null,
-            threadId: msg.threadId,
-            days: s.checkInDays,
-            reason: "bad-news",
-            from: msg.sentAt,
-            now,
-          }, pending);
-        }
-      }
-      return { duplicate: false, created, kept, checkInId };
-    });
+    const result = await this.db.transaction(async (tx) => this.sentIn(tx, await mustAccount(tx, accountId), msg, detection, source, pending, now));
     await this.drain(pending.outboxKeys);
     return result;
   }
 
-  /** A message from someone else: if they are waiting on an open promise in the thread, it is chased. */
-  async recordReceived(accountId: string, msg: ReceivedMessage): Promise<{ duplicate: boolean; chased: Commitment[] }> {
-    const now = this.deps.clock();
-    const pending: Pending = { outboxKeys: [] };
-    const result = await this.db.transaction(async (tx) => {
-      const account = await mustAccount(tx, accountId);
-      const inserted = await tx
-        .insert(schema.processedMessages)
-        .values({ accountId, messageId: msg.messageId, direction: "received", at: now })
-        .onConflictDoNothing()
-        .returning({ id: schema.processedMessages.messageId });
-      if (inserted.length === 0) return { duplicate: true, chased: [] };
-      const from = normaliseAddress(msg.from.address);
-      const rows = await tx
+  private async sentIn(
+    tx: Tx,
+    account: AccountRow,
+    msg: SentMessage,
+    detection: DetectionSummary,
+    source: CommitmentSource,
+    pending: Pending,
+    now: number,
+  ): Promise<RecordSentResult> {
+    const accountId = account.id;
+    const s = settingsOf(account);
+    // One message can arrive under two provider ids (the send-time check sees the
+    // draft's, sync the sent item's); its RFC 5322 Message-ID is the same.
+    const keys = [msg.messageId, ...(msg.internetMessageId ? [`rfc822:${msg.internetMessageId}`] : [])];
+    const inserted = await tx
+      .insert(schema.processedMessages)
+      .values(keys.map((messageId) => ({ accountId, messageId, direction: "sent" as const, at: now })))
+      .onConflictDoNothing()
+      .returning({ id: schema.processedMessages.messageId });
+    if (inserted.length < keys.length) return { duplicate: true, created: [], kept: [], checkInId: null };
+
+    const recipients = [...msg.to, ...msg.cc].map((p) => normaliseAddress(p.address));
+    const kept: Commitment[] = [];
+    const onThread = (
+      await tx
         .select()
         .from(schema.commitments)
         .where(
@@ -219,19 +153,157 @@ export class Ledger {
             eq(schema.commitments.threadId, msg.threadId),
             inArray(schema.commitments.status, ["open", "snoozed"]),
           ),
-        );
-      const chased: Commitment[] = [];
-      for (const row of rows) {
-        const c = toCommitment(row);
-        if (!chasesCommitment(c, { threadId: msg.threadId, receivedAt: msg.receivedAt, from })) continue;
-        chased.push(
-          await this.apply(tx, account, c, { type: "chase", at: now, messageId: msg.messageId, receivedAt: Math.min(msg.receivedAt, now) }, pending, msg.receivedAt),
+        )
+    ).map(toCommitment);
+    // A "no news yet" update Kept composed for the user to send: this is that message
+    // arriving, so the renewed promise takes its id rather than being kept by it.
+    const composed = onThread.find(
+      (c) => c.messageId.startsWith(COMPOSED_PREFIX) && c.sentAt <= msg.sentAt && recipients.includes(c.counterparts[0]?.address ?? ""),
+    );
+    if (composed) {
+      await tx
+        .update(schema.commitments)
+        .set({ messageId: msg.messageId, internetMessageId: msg.internetMessageId, updatedAt: now })
+        .where(eq(schema.commitments.id, composed.id));
+      return { duplicate: false, created: [], kept: [], checkInId: null };
+    }
+    for (const c of onThread) {
+      if (msg.internetMessageId && c.internetMessageId === msg.internetMessageId) continue;
+      if (!keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients })) continue;
+      kept.push(await this.apply(tx, account, c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }, pending));
+    }
+
+    const own = new Set([normaliseAddress(account.email ?? ""), ...account.addresses.map(normaliseAddress)]);
+    const counterparts = dedupe([...msg.to, ...msg.cc]).filter((p) => !own.has(p.address));
+    const created: Commitment[] = [];
+    let checkInId: string | null = null;
+    if (!detection.autoReply && counterparts.length > 0) {
+      const found = detection.commitments;
+      if (found.length > 0) {
+        // One commitment per message: its earliest dated promise (the one that falls due first).
+        const dated = found.filter((f) => f.dueDate !== null).sort((a, b) => a.dueDate!.localeCompare(b.dueDate!));
+        const primary = dated[0] ?? found[0]!;
+        created.push(
+          await this.createCommitment(tx, account, s, {
+            msg,
+            counterparts,
+            sentence: primary.sentence,
+            trigger: primary.trigger,
+            kind: primary.kind,
+            statedDue: primary.dueDate,
+            source,
+            renewedFromId: null,
+            now,
+          }, pending),
         );
       }
-      return { duplicate: false, chased };
-    });
+      if (detection.badNews) {
+        checkInId = await this.insertCheckIn(tx, account, s, {
+          counterpart: counterparts[0]!,
+          subject: msg.subject,
+          note: detection.badNews.sentence.slice(0, SENTENCE_CAP),
+          commitmentId: created[0]?.id ?? null,
+          threadId: msg.threadId,
+          days: s.checkInDays,
+          reason: "bad-news",
+          from: msg.sentAt,
+          now,
+        }, pending);
+      }
+    }
+    return { duplicate: false, created, kept, checkInId };
+  }
+
+  /** A message from someone else: if they are waiting on an open promise in the thread, it is chased. */
+  async recordReceived(accountId: string, msg: ReceivedMessage): Promise<RecordReceivedResult> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    const result = await this.db.transaction(async (tx) => this.receivedIn(tx, await mustAccount(tx, accountId), msg, pending, now));
     await this.drain(pending.outboxKeys);
     return result;
+  }
+
+  private async receivedIn(tx: Tx, account: AccountRow, msg: ReceivedMessage, pending: Pending, now: number): Promise<RecordReceivedResult> {
+    const accountId = account.id;
+    const inserted = await tx
+      .insert(schema.processedMessages)
+      .values({ accountId, messageId: msg.messageId, direction: "received", at: now })
+      .onConflictDoNothing()
+      .returning({ id: schema.processedMessages.messageId });
+    if (inserted.length === 0) return { duplicate: true, chased: [] };
+    const from = normaliseAddress(msg.from.address);
+    const rows = await tx
+      .select()
+      .from(schema.commitments)
+      .where(
+        and(
+          eq(schema.commitments.accountId, accountId),
+          eq(schema.commitments.threadId, msg.threadId),
+          inArray(schema.commitments.status, ["open", "snoozed"]),
+        ),
+      );
+    const chased: Commitment[] = [];
+    for (const row of rows) {
+      const c = toCommitment(row);
+      if (!chasesCommitment(c, { threadId: msg.threadId, receivedAt: msg.receivedAt, from })) continue;
+      chased.push(
+        await this.apply(tx, account, c, { type: "chase", at: now, messageId: msg.messageId, receivedAt: Math.min(msg.receivedAt, now) }, pending, msg.receivedAt),
+      );
+    }
+    return { duplicate: false, chased };
+  }
+
+  /**
+   * Many messages in one transaction, in the order given (an import's replay).
+   * Their first calendar attempts are left to the next sweep, which does them in bulk.
+   */
+  async recordMany(
+    accountId: string,
+    items: Array<{ kind: "sent"; msg: SentMessage; detection: DetectionSummary } | { kind: "received"; msg: ReceivedMessage }>,
+    source: CommitmentSource,
+  ): Promise<Array<RecordSentResult | RecordReceivedResult>> {
+    if (items.length === 0) return [];
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [], deferEvents: true };
+    return this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const out: Array<RecordSentResult | RecordReceivedResult> = [];
+      for (const item of items) {
+        out.push(
+          item.kind === "sent"
+            ? await this.sentIn(tx, account, item.msg, item.detection, source, pending, now)
+            : await this.receivedIn(tx, account, item.msg, pending, now),
+        );
+      }
+      return out;
+    });
+  }
+
+  /**
+   * After recordMany: a follow-up event for every open promise whose next one is
+   * still to come and has none. (Those already due are the sweep's.)
+   */
+  async placeEvents(accountId: string): Promise<number> {
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    const c = schema.commitments;
+    return this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const s = settingsOf(account);
+      const rows = await tx
+        .select()
+        .from(c)
+        .where(
+          and(
+            eq(c.accountId, accountId),
+            inArray(c.status, ["open", "snoozed"]),
+            sql`${c.nextReminderAt} > ${now}`,
+            sql`not exists (select 1 from reminders r where r.commitment_id = ${c.id} and r.state in ('pending', 'created') and r.starts_at > ${now})`,
+          ),
+        );
+      for (const row of rows) await this.addReminder(tx, account, s, toCommitment(row), row.nextReminderAt!, pending, now);
+      return rows.length;
+    });
   }
 
   // ── User actions ───────────────────────────────────────────────────────────
@@ -714,7 +786,7 @@ export class Ledger {
     await tx.update(schema.commitments).set(toRow(t.commitment)).where(eq(schema.commitments.id, c.id));
     await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: historyAt ?? t.history.at, type: t.history.type, detail: t.history.detail });
     if (t.reminders.cancelFuture) await this.cancelFutureReminders(tx, account.id, { commitmentId: c.id }, now, pending);
-    if (t.reminders.createAt !== null) {
+    if (t.reminders.createAt !== null && !pending.deferEvents) {
       await this.addReminder(tx, account, s, t.commitment, t.reminders.createAt, pending, now);
     }
     return t.commitment;
@@ -779,7 +851,7 @@ export class Ledger {
       type: "created",
       detail: { dueDate: c.dueDate, dueStated: c.dueStated, source: input.source, renewedFromId: input.renewedFromId },
     });
-    if (nextAt !== null) await this.addReminder(tx, account, s, c, nextAt, pending, input.now);
+    if (nextAt !== null && !pending.deferEvents) await this.addReminder(tx, account, s, c, nextAt, pending, input.now);
     // Otherwise the sweep sees a reminder time already past and schedules the next one straight away.
     return c;
   }
