@@ -2,7 +2,7 @@
 // events out. Every state change and the provider operations it implies are
 // written in one transaction (the outbox), then attempted at once; the sweep
 // retries what failed and puts the next follow-up on the calendar.
-import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { KeptError } from "../core/errors";
 import { isActive, keepsCommitment, chasesCommitment, transition, type LedgerAction } from "../core/ledger";
@@ -134,27 +134,14 @@ export class Ledger {
     // One message can arrive under two provider ids (the send-time check sees the
     // draft's, sync the sent item's); its RFC 5322 Message-ID is the same.
     const keys = [msg.messageId, ...(msg.internetMessageId ? [`rfc822:${msg.internetMessageId}`] : [])];
-    const inserted = await tx
-      .insert(schema.processedMessages)
-      .values(keys.map((messageId) => ({ accountId, messageId, direction: "sent" as const, at: now })))
-      .onConflictDoNothing()
-      .returning({ id: schema.processedMessages.messageId });
-    if (inserted.length < keys.length) return { duplicate: true, created: [], kept: [], checkInId: null };
+    const q = hot(tx);
+    let fresh = 0;
+    for (const messageId of keys) fresh += (await q.markProcessed.all({ accountId, messageId, direction: "sent", at: now })).length;
+    if (fresh < keys.length) return { duplicate: true, created: [], kept: [], checkInId: null };
 
     const recipients = [...msg.to, ...msg.cc].map((p) => normaliseAddress(p.address));
     const kept: Commitment[] = [];
-    const onThread = (
-      await tx
-        .select()
-        .from(schema.commitments)
-        .where(
-          and(
-            eq(schema.commitments.accountId, accountId),
-            eq(schema.commitments.threadId, msg.threadId),
-            inArray(schema.commitments.status, ["open", "snoozed"]),
-          ),
-        )
-    ).map(toCommitment);
+    const onThread = (await q.activeOnThread.all({ accountId, threadId: msg.threadId })).map(toCommitment);
     // A "no news yet" update Kept composed for the user to send: this is that message
     // arriving, so the renewed promise takes its id rather than being kept by it.
     const composed = onThread.find(
@@ -225,23 +212,11 @@ export class Ledger {
 
   private async receivedIn(tx: Tx, account: AccountRow, msg: ReceivedMessage, pending: Pending, now: number): Promise<RecordReceivedResult> {
     const accountId = account.id;
-    const inserted = await tx
-      .insert(schema.processedMessages)
-      .values({ accountId, messageId: msg.messageId, direction: "received", at: now })
-      .onConflictDoNothing()
-      .returning({ id: schema.processedMessages.messageId });
+    const q = hot(tx);
+    const inserted = await q.markProcessed.all({ accountId, messageId: msg.messageId, direction: "received", at: now });
     if (inserted.length === 0) return { duplicate: true, chased: [] };
     const from = normaliseAddress(msg.from.address);
-    const rows = await tx
-      .select()
-      .from(schema.commitments)
-      .where(
-        and(
-          eq(schema.commitments.accountId, accountId),
-          eq(schema.commitments.threadId, msg.threadId),
-          inArray(schema.commitments.status, ["open", "snoozed"]),
-        ),
-      );
+    const rows = await q.activeOnThread.all({ accountId, threadId: msg.threadId });
     const chased: Commitment[] = [];
     for (const row of rows) {
       const c = toCommitment(row);
@@ -783,8 +758,22 @@ export class Ledger {
     const s = settingsOf(account);
     const t = transition(c, action, s);
     const now = this.deps.clock();
-    await tx.update(schema.commitments).set(toRow(t.commitment)).where(eq(schema.commitments.id, c.id));
-    await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: historyAt ?? t.history.at, type: t.history.type, detail: t.history.detail });
+    const n = t.commitment;
+    await hot(tx).saveState.run({
+      id: c.id,
+      status: n.status,
+      snoozedUntil: n.snoozedUntil,
+      chasedAt: n.chasedAt,
+      chaseCount: n.chaseCount,
+      keptAt: n.keptAt,
+      keptMessageId: n.keptMessageId,
+      dismissedReason: n.dismissedReason,
+      renewedToId: n.renewedToId,
+      nextReminderAt: n.nextReminderAt,
+      reminderCount: n.reminderCount,
+      updatedAt: n.updatedAt,
+    });
+    await hot(tx).addHistory.run({ commitmentId: c.id, at: historyAt ?? t.history.at, type: t.history.type, detail: t.history.detail });
     if (t.reminders.cancelFuture) await this.cancelFutureReminders(tx, account.id, { commitmentId: c.id }, now, pending);
     if (t.reminders.createAt !== null && !pending.deferEvents) {
       await this.addReminder(tx, account, s, t.commitment, t.reminders.createAt, pending, now);
@@ -844,7 +833,7 @@ export class Ledger {
       createdAt: input.now,
       updatedAt: input.now,
     };
-    await tx.insert(schema.commitments).values(toRow(c));
+    await hot(tx).insertCommitment.run(toRow(c));
     await tx.insert(schema.commitmentHistory).values({
       commitmentId: id,
       at: input.msg.sentAt,
@@ -895,12 +884,11 @@ export class Ledger {
     now: number,
     pending: Pending,
   ) {
-    const ownerCond = "commitmentId" in owner ? eq(schema.reminders.commitmentId, owner.commitmentId) : eq(schema.reminders.checkInId, owner.checkInId);
-    const future = await tx
-      .update(schema.reminders)
-      .set({ state: "cancelled", version: sql`${schema.reminders.version} + 1`, updatedAt: now })
-      .where(and(ownerCond, inArray(schema.reminders.state, ["pending", "created"]), sql`${schema.reminders.startsAt} > ${now}`))
-      .returning({ id: schema.reminders.id });
+    const q = hot(tx);
+    const future =
+      "commitmentId" in owner
+        ? await q.cancelFollowUps.all({ commitmentId: owner.commitmentId, now })
+        : await q.cancelCheckIn.all({ checkInId: owner.checkInId, now });
     for (const r of future) {
       await this.enqueue(tx, accountId, { key: `delete:${r.id}`, op: "delete_event", reminderId: r.id, commitmentId: "commitmentId" in owner ? owner.commitmentId : null, payload: {} }, pending, now);
     }
@@ -1012,6 +1000,79 @@ export interface DrainResult {
   done: number;
   retrying: number;
   failed: number;
+}
+
+// The statements every message runs, prepared once per transaction: building a
+// drizzle query costs more than SQLite takes to run it, and an import runs
+// hundreds of messages in one transaction.
+function prepareHot(tx: Tx) {
+  const c = schema.commitments;
+  const ph = sql.placeholder;
+  return {
+    markProcessed: tx
+      .insert(schema.processedMessages)
+      .values({ accountId: ph("accountId"), messageId: ph("messageId"), direction: ph("direction"), at: ph("at") })
+      .onConflictDoNothing()
+      .returning({ id: schema.processedMessages.messageId })
+      .prepare(),
+    activeOnThread: tx
+      .select()
+      .from(c)
+      .where(and(eq(c.accountId, ph("accountId")), eq(c.threadId, ph("threadId")), inArray(c.status, ["open", "snoozed"])))
+      .prepare(),
+    addHistory: tx
+      .insert(schema.commitmentHistory)
+      .values({ commitmentId: ph("commitmentId"), at: ph("at"), type: ph("type"), detail: ph("detail") })
+      .prepare(),
+    insertCommitment: tx
+      .insert(c)
+      .values(Object.fromEntries(COMMITMENT_FIELDS.map((f) => [f, ph(f)])) as never)
+      .prepare(),
+    // What a transition changes; the rest of a commitment never does.
+    saveState: tx
+      .update(c)
+      // drizzle runs placeholders in set() but does not type them there.
+      .set({
+        status: ph("status"),
+        snoozedUntil: ph("snoozedUntil"),
+        chasedAt: ph("chasedAt"),
+        chaseCount: ph("chaseCount"),
+        keptAt: ph("keptAt"),
+        keptMessageId: ph("keptMessageId"),
+        dismissedReason: ph("dismissedReason"),
+        renewedToId: ph("renewedToId"),
+        nextReminderAt: ph("nextReminderAt"),
+        reminderCount: ph("reminderCount"),
+        updatedAt: ph("updatedAt"),
+      } as never)
+      .where(eq(c.id, ph("id")))
+      .prepare(),
+    cancelFollowUps: cancelReminders(tx, eq(schema.reminders.commitmentId, ph("commitmentId"))),
+    cancelCheckIn: cancelReminders(tx, eq(schema.reminders.checkInId, ph("checkInId"))),
+  };
+}
+
+function cancelReminders(tx: Tx, owner: ReturnType<typeof eq>) {
+  const r = schema.reminders;
+  return tx
+    .update(r)
+    .set({ state: "cancelled", version: sql`${r.version} + 1`, updatedAt: sql.placeholder("now") as never })
+    .where(and(owner, inArray(r.state, ["pending", "created"]), sql`${r.startsAt} > ${sql.placeholder("now")}`))
+    .returning({ id: r.id })
+    .prepare();
+}
+
+const COMMITMENT_FIELDS = Object.keys(getTableColumns(schema.commitments)) as Array<keyof typeof schema.commitments.$inferInsert>;
+
+const hotStatements = new WeakMap<Tx, ReturnType<typeof prepareHot>>();
+
+function hot(tx: Tx): ReturnType<typeof prepareHot> {
+  let h = hotStatements.get(tx);
+  if (!h) {
+    h = prepareHot(tx);
+    hotStatements.set(tx, h);
+  }
+  return h;
 }
 
 /** Thrown by the crash-test seam to stop a sweep the way a dying process would. */

@@ -169,7 +169,8 @@ describe("cross-site requests in local mode", () => {
     const app = makeApp("local");
     const send = (headers: Record<string, string>) =>
       app.request("http://127.0.0.1:8787/api/feed/rotate", { method: "POST", headers: { host: "127.0.0.1:8787", ...headers } });
-    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }, { origin: "null" }, { "sec-fetch-site": "same-site", origin: "http://127.0.0.1:9999" }]) {
+    const attempts: Array<Record<string, string>> = [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }, { origin: "null" }, { "sec-fetch-site": "same-site", origin: "http://127.0.0.1:9999" }];
+    for (const headers of attempts) {
       const r = await send(headers);
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(((await r.json()) as any).error.message).toMatch(/own pages/);
@@ -234,6 +235,10 @@ describe("the API", () => {
     expect(again.json.error.message).toMatch(/already kept/);
     expect((await call(app, "POST", `/api/commitments/${id}/reopen`)).json.status).toBe("open");
     expect((await call(app, "POST", `/api/commitments/${id}/dismiss`, { body: { reason: "not-a-promise" } })).json.status).toBe("dismissed");
+    const { history } = (await call(app, "GET", `/api/commitments/${id}`)).json;
+    expect(history.map((h: any) => h.type)).toEqual(["created", "snoozed", "kept", "reopened", "dismissed"]);
+    expect(history[2].detail).toEqual({ via: "manual", messageId: null });
+    expect(history[4].detail).toEqual({ reason: "not-a-promise" });
   });
 
   it("renews with a 'no news yet' update: queued where Kept can send, composed where it can't", async () => {
