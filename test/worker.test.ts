@@ -1,15 +1,9 @@
 // The Workers build in workerd (Miniflare, offline): built by wrangler exactly as
 // it deploys, talking to a real libSQL server over HTTP, with a scheduled run.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { Miniflare } from "miniflare";
-import { openDatabase } from "../server/db-node";
-import { sqldAvailable, startSqld } from "./sqld";
+import { sqldAvailable } from "./sqld";
+import { startWorker, type RunningWorker } from "./workerd";
 
-const root = resolve(import.meta.dirname, "..");
 const available = sqldAvailable();
 
 if (!available && process.env.CI === "true") {
@@ -21,35 +15,16 @@ if (!available && process.env.CI === "true") {
 }
 
 describe.runIf(available)("the Worker in workerd", () => {
-  let server: Awaited<ReturnType<typeof startSqld>>;
-  let mf: Miniflare;
-  let out: string;
+  let worker: RunningWorker;
+  let mf: RunningWorker["mf"];
 
   beforeAll(async () => {
-    server = await startSqld();
-    const { close } = await openDatabase(server.url); // applies the migrations, as a deploy does first
-    close();
-    out = mkdtempSync(join(tmpdir(), "kept-worker-"));
-    execFileSync(join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out], {
-      cwd: root,
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" },
-      stdio: "pipe",
-    });
-    mf = new Miniflare({
-      modules: true,
-      scriptPath: join(out, "worker.js"),
-      modulesRoot: out,
-      compatibilityDate: "2026-04-20",
-      compatibilityFlags: ["nodejs_compat"],
-      bindings: { DATABASE_URL: server.url, AUTH_MODE: "local", KEPT_TIME_ZONE: "Europe/London", PUBLIC_URL: "http://127.0.0.1:8787" },
-    });
-    await mf.ready;
+    worker = await startWorker({ AUTH_MODE: "local", KEPT_TIME_ZONE: "Europe/London", PUBLIC_URL: "http://127.0.0.1:8787" });
+    mf = worker.mf;
   }, 120_000);
 
   afterAll(async () => {
-    await mf?.dispose();
-    await server?.stop();
-    if (out) rmSync(out, { recursive: true, force: true });
+    await worker?.stop();
   });
 
   it("answers health", async () => {

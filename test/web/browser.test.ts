@@ -4,7 +4,6 @@
 // Screenshots go to test/.artifacts/ (git-ignored) for a person to look at.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -22,16 +21,6 @@ if (!available && process.env.CI === "true") {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-    s.on("error", fail);
-  });
-}
 
 interface Rig {
   url: string;
@@ -59,7 +48,7 @@ afterAll(async () => {
 /** A fresh server on its own database and a fresh browser page, per test. */
 async function start(opts: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number }; sample?: boolean } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), "kept-browser-"));
-  const server = await startServer({ PORT: String(await freePort()), DATABASE_URL: `file:${join(dir, "kept.db")}`, KEPT_TIME_ZONE: "Europe/London", KEPT_LOCALE: "en-GB" });
+  const server = await startServer({ PORT: "0", DATABASE_URL: `file:${join(dir, "kept.db")}`, KEPT_TIME_ZONE: "Europe/London", KEPT_LOCALE: "en-GB" });
   const context = await browser.newContext({ colorScheme: opts.colorScheme ?? "light", viewport: opts.viewport ?? { width: 1280, height: 900 }, reducedMotion: "reduce", locale: "en-GB" });
   const page = await context.newPage();
   const errors: string[] = [];
