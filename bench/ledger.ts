@@ -126,7 +126,10 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
     }
     const app = createApp({ db, clock: Date.now, newId: randomUUID, calendar: feedCalendar(), mail: null, publicUrl: "http://127.0.0.1", auth });
     const kept = await listen(app.fetch);
-    const bareApp = new Hono().get("/bare", (c) => c.json({ ok: true }));
+    const bareApp = new Hono()
+      .get("/bare", (c) => c.json({ ok: true }))
+      // A fairer floor: the same indexed query, no auth, no validation.
+      .get("/query", async (c) => c.json(await listCommitments(db, c.req.query("a")!, { counterpart: c.req.query("p")!, limit: 100 })));
     const bare = await listen(bareApp.fetch);
     // Warm up the JWKS cache and the page cache.
     for (const r of requests.slice(0, 50)) await fetch(kept.url + r.path, { headers: r.headers });
@@ -134,6 +137,10 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
     const panelAlone = await load(kept.url, requests, 1);
     const panel = await load(kept.url, requests);
     const bareResult = await load(bare.url, [{ path: "/bare", headers: {} }]);
+    const queryResult = await load(
+      bare.url,
+      requests.map((_, i) => ({ path: `/query?a=a${(i * 7919) % ACCOUNTS}&p=p${i % 40}%40example.com`, headers: {} })),
+    );
     await kept.close();
     await bare.close();
     jwks.close();
@@ -154,6 +161,8 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
       panelOverHttp: panel,
       bareHonoRoute: bareResult,
       throughputRatio: +(panel.requestsPerSecond / bareResult.requestsPerSecond).toFixed(2),
+      bareQueryRoute: queryResult,
+      throughputRatioToBareQuery: +(panel.requestsPerSecond / queryResult.requestsPerSecond).toFixed(2),
       sweep: { due: DUE, reminded: swept.reminded, eventsCreated: swept.outbox.done, seconds: +sweepSeconds.toFixed(2) },
     };
   } finally {
