@@ -9,10 +9,8 @@ interface Cue { re: RegExp; confidence: number }
 const B = "(?<![^ ])";
 const E = "(?![^ ])";
 const G = "(?:[^ .;?!]+ ){0,6}?"; // a short gap of words
-const sources: string[] = [];
 const cue = (src: string, confidence = 0.85): Cue => {
-  sources.push(src);
-  return { re: new RegExp(`${B}(?:${src})${E}`), confidence };
+  return { re: new RegExp(`${B}(?:${src})${E}`, "y"), confidence };
 };
 
 const FORWARD = "(?:forward|further|any further|through|to (?:the )?(?:next|second|final) (?:stage|round))";
@@ -53,8 +51,49 @@ const CUES: Cue[] = [
   cue(`not (?:be )?(?:able|in a position) to (?:offer you|continue with|proceed with|move forward with|take (?:this|you|things) (?:any )?further)`, 0.8),
 ];
 
-// one pass that any cue must pass before the cues are tried one by one
-const ANY_CUE = new RegExp(`${B}(?:${sources.join("|")})${E}`);
+// The first word of every cue, as a bitmask of the cues it can open: a cue
+// (anchored at a word start) can only match where its first word is a token,
+// so a sentence with none of them has no cue, and only the cues whose first
+// word is present need to run.
+const FIRST_WORDS: string[][] = [
+  ["decided", "decision", "chosen", "opted", "agreed"],
+  ["not"],
+  ["not"],
+  ["will", "shall", "can", "could", "are", "is"],
+  ["not", "no"],
+  ["have", "has", "was", "were", "is", "are", "been"],
+  ["filled", "closed", "cancelled", "canceled", "withdrawn", "scrapped", "pulled"],
+  ["filled", "cancelled", "canceled", "scrapped", "pulled", "closed"],
+  ["role", "position", "vacancy", "job", "opening", "requisition", "requisitions", "search", "appointment", "post", "process", "project", "campaign", "programme", "program"],
+  ["put", "putting", "placed", "placing", "kept"],
+  ["on"],
+  ["hiring", "recruitment", "recruiting", "headcount", "budget", "spending"],
+  ["frozen", "froze", "freezing", "paused", "pausing", "pause", "suspended", "suspending"],
+  ["decided", "agreed", "chosen"],
+  ["been", "is", "was"],
+  ["withdrawn", "withdrew", "withdraw", "rescinded", "rescind", "rescinding", "pulled", "retracted", "revoked"],
+  ["offer"],
+  ["gone", "went", "go", "going", "proceed", "proceeding", "move", "moving", "decided"],
+  ["offer", "offered", "give", "given", "gave", "award", "awarded"],
+  ["selected", "chosen", "chose", "picked", "appointed", "hired"],
+  ["awarded", "given", "has"],
+  ["through", "with"],
+  ["declined", "rejected", "turned", "not"],
+  ["proposal", "bid", "application", "request", "tender", "pitch", "submission", "candidacy"],
+  ["it", "the", "they"],
+  ["have", "has", "had", "said", "is", "was", "it"],
+  ["decided", "passing", "pass", "passed"],
+  ["no"],
+  ["off", "are", "is", "will"],
+  ["regret"],
+  ["budget", "funding"],
+  ["not"],
+];
+if (FIRST_WORDS.length !== CUES.length) throw new Error("badnews: FIRST_WORDS must list one entry per cue");
+const CUE_MASK = new Map<string, number>();
+FIRST_WORDS.forEach((words, i) => {
+  for (const w of words) CUE_MASK.set(w, (CUE_MASK.get(w) ?? 0) | (1 << i));
+});
 
 // news about someone else: not the recipient's loss
 const THIRD_PARTY = /(?:^| )(?:with|to) (?:the )?other (?:two |three |\d )?(?:candidates|applicants|finalists)|(?:^| )(?:he|she|they) (?:has|have|had) (?:left|pulled out|withdrawn|resigned)|(?:^| )sorry to hear(?: |$)|(?:^| )other finalist (?:has|had) pulled out/;
@@ -63,23 +102,55 @@ const STILL_OPEN = /(?:^| )(?:no news yet|not (?:heard|had) (?:back|anything)|st
 
 export interface BadNewsHit { confidence: number; from: number; to: number }
 
+// per-token cue masks of the sentence at hand (reused: no allocation per sentence)
+let tokenMasks = new Int32Array(64);
+
 /** The strongest bad-news cue in one sentence, or null. */
 export function findBadNews(tk: Tokenized): BadNewsHit | null {
-  const { norm } = tk;
-  if (norm.length === 0 || !ANY_CUE.test(norm)) return null;
-  if (THIRD_PARTY.test(norm) || STILL_OPEN.test(norm)) return null;
-  // questions ask; they do not announce
-  if (tk.tokens[tk.tokens.length - 1].n === "?") return null;
+  const { norm, tokens, starts } = tk;
+  const n = tokens.length;
+  if (norm.length === 0) return null;
+  if (tokenMasks.length < n) tokenMasks = new Int32Array(n * 2);
+  const tm = tokenMasks;
+  let mask = 0;
+  for (let i = 0; i < n; i++) {
+    const bits = CUE_MASK.get(tokens[i].n) ?? 0;
+    tm[i] = bits;
+    mask |= bits;
+  }
+  if (mask === 0) return null;
   let best: BadNewsHit | null = null;
-  for (const c of CUES) {
-    const m = c.re.exec(norm);
-    if (!m) continue;
+  for (let k = 0; k < CUES.length; k++) {
+    const bit = 1 << k;
+    if ((mask & bit) === 0) continue;
+    const c = CUES[k];
     if (best && best.confidence >= c.confidence) continue;
+    // the leftmost match: the cue tried at each token that can open it, left to right
+    const re = c.re;
+    let m: RegExpExecArray | null = null;
+    for (let i = 0; i < n && m === null; i++) {
+      if ((tm[i] & bit) === 0) continue;
+      re.lastIndex = starts[i];
+      m = re.exec(norm);
+    }
+    if (!m) continue;
     const from = tokenAt(tk, m.index);
     const to = tokenAt(tk, m.index + m[0].length - 1);
     // "if they decide not to proceed" is a hypothetical
-    if (tk.tokens.slice(Math.max(0, from - 6), from).some((t) => t.n === "if" || t.n === "whether" || t.n === "unless")) continue;
+    if (hypothetical(tokens, from)) continue;
     best = { confidence: c.confidence, from, to };
   }
+  if (best === null) return null;
+  if (THIRD_PARTY.test(norm) || STILL_OPEN.test(norm)) return null;
+  // questions ask; they do not announce
+  if (tokens[n - 1].n === "?") return null;
   return best;
+}
+
+function hypothetical(tokens: Tokenized["tokens"], from: number): boolean {
+  for (let i = Math.max(0, from - 6); i < from; i++) {
+    const t = tokens[i].n;
+    if (t === "if" || t === "whether" || t === "unless") return true;
+  }
+  return false;
 }

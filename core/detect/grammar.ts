@@ -28,6 +28,7 @@ const W = "[^ ,.;:?!()\"]+"; // one word token
 
 // --- frames ---------------------------------------------------------------
 const NEG_MODALS = "will not|can not|shall not|could not|am not able to|are not able to|am unable to|are unable to|do not expect to|am not going to|are not going to|will be unable to";
+const NEG_MODAL_SET = new Set(NEG_MODALS.split("|"));
 const HEDGED_MODALS = new Set(["should", "hope to", "aim to", "expect to", "am hoping to", "are hoping to", "am aiming to", "are aiming to", "intend to", "plan to", "am planning to", "are planning to"]);
 const MODALS = `${NEG_MODALS}|will|shall|can|should|must|am going to|are going to|plan to|intend to|aim to|promise to|hope to|expect to|am hoping to|are hoping to|am planning to|are planning to|am aiming to|are aiming to|endeavour to|endeavor to|am about to`;
 const ADVERBS = "also|then|just|definitely|certainly|surely|probably|hopefully|still|really|now|actually|absolutely|both|all|personally|gladly|happily|only|of course|immediately|quickly|soon|shortly|then";
@@ -71,6 +72,19 @@ const COMM_SOURCES = [
   `(?:be|being) back (?:to|with) you${E}`,
 ];
 const COMM = new RegExp(`(?:${COMM_SOURCES.join("|")})`, "y");
+// Every COMM alternative opens with one of these whole words: COMM only runs at a token that is one.
+const COMM_FIRST = new Set([
+  "get", "gets", "getting", "come", "comes", "coming", "be", "being",
+  "circle", "circling", "loop", "looping", "report", "reporting", "feed", "feeding", "swing", "swinging", "check", "checking",
+  "revert", "reverting", "respond", "responding", "reply", "replying", "let", "keep",
+  "update", "updating", "contact", "contacting", "call", "calling", "ring", "ringing", "phone", "phoning", "email", "emailing",
+  "message", "messaging", "text", "texting", "ping", "pinging", "brief", "briefing", "notify", "inform", "advise",
+  "write", "writing", "speak", "talk", "chat", "catch", "give", "drop", "dropping", "shoot", "fire", "reach", "reaching",
+  "touch", "touching", "follow", "following", "send", "sending", "share", "sharing", "forward", "forwarding", "provide",
+  "providing", "deliver", "delivering", "ship", "shipping", "dispatch", "dispatching", "issue", "circulate", "post", "posting",
+  "pass", "passing", "confirm", "confirming", "answer", "answering", "have", "having", "pick", "take",
+  "fax", "faxing", "fedex", "courier", "messenger", "overnight",
+]);
 
 const STOP_WORDS = new Set([
   "if", "whether", "because", "unless", "until", "once", "when", "whenever", "while", "although", "though",
@@ -163,7 +177,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     // "I can't promise I'll …", "not sure we will …"
     if (DOUBT.test(tokens.slice(Math.max(0, frameFrom - 4), frameFrom).map((t) => t.n).join(" "))) continue;
     const start = tokenAt(tk, m.index + m[0].length - 1) + 1;
-    const negated = NEG_MODALS.split("|").includes(modal);
+    const negated = NEG_MODAL_SET.has(modal);
     // "I should have let you know" is a regret, not a promise
     if ((modal === "should" || modal === "must") && start < n && tokens[start].n === "have" && start + 1 < n &&
       !/^(?:a|an|the|some|any|more|news|my|our|an|your|it|them|something|everything|final|full)$/.test(tokens[start + 1].n)) continue;
@@ -255,8 +269,11 @@ function matchVerbPhrase(tk: Tokenized, c: Candidate, claimed: Set<number>): Pro
       if (!c.negated) return null;
     }
     if (HEDGE_WORDS.has(t)) hedged = true;
-    COMM.lastIndex = starts[p];
-    const mm = COMM.exec(norm);
+    let mm: RegExpExecArray | null = null;
+    if (COMM_FIRST.has(t)) {
+      COMM.lastIndex = starts[p];
+      mm = COMM.exec(norm);
+    }
     if (!mm) {
       if (DELEGATE.has(t)) delegated = true;
       continue;

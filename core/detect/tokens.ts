@@ -115,19 +115,24 @@ export function tokenize(text: string): Tokenized {
   let i = 0;
   while (i < n) {
     const code = text.charCodeAt(i);
-    const ch = text[i];
-    if (code < 128 ? isAsciiWord(code) : WORD_CHAR.test(ch)) {
+    if (code === 32) { i++; continue; }
+    if (code < 128 ? isAsciiWord(code) : WORD_CHAR.test(text[i])) {
+      // a word made only of lower-case ASCII letters and digits needs no expansion beyond SPELLINGS
+      let plain = code < 128 && (code >= 97 || code <= 57);
       let j = i + 1;
       while (j < n) {
         const c = text.charCodeAt(j);
-        if (c < 128 ? isAsciiWord(c) : WORD_CHAR.test(text[j])) { j++; continue; }
+        if (c < 128) {
+          if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) { j++; continue; }
+          if (c >= 65 && c <= 90) { plain = false; j++; continue; }
+        } else if (WORD_CHAR.test(text[j])) { plain = false; j++; continue; }
         // ' ’ . / : - join two word characters ("I'll", "12/03", "10:30am", "e-mail")
-        if ((c === 39 || c === 0x2019 || c === 46 || c === 47 || c === 58 || c === 45) && j + 1 < n && isWordChar(text[j + 1])) { j += 2; continue; }
+        if ((c === 39 || c === 0x2019 || c === 46 || c === 47 || c === 58 || c === 45) && j + 1 < n && isWordChar(text[j + 1])) { plain = false; j += 2; continue; }
         break;
       }
       const word = text.slice(i, j);
-      const parts = expand(word);
-      const cap = code < 128 ? code >= 65 && code <= 90 : ch !== ch.toLowerCase();
+      const parts = plain ? SPELLINGS.get(word) ?? word : expand(word);
+      const cap = code < 128 ? code >= 65 && code <= 90 : text[i] !== text[i].toLowerCase();
       if (typeof parts === "string") tokens.push({ n: parts, s: i, e: j, cap });
       else for (const p of parts) tokens.push({ n: p, s: i, e: j, cap });
       i = j;
@@ -160,13 +165,14 @@ export function tokenize(text: string): Tokenized {
   }
   const starts: number[] = [];
   let pos = 0;
-  const parts: string[] = [];
-  for (const t of tokens) {
+  let norm = "";
+  for (let k = 0; k < tokens.length; k++) {
+    const w = tokens[k].n;
     starts.push(pos);
-    parts.push(t.n);
-    pos += t.n.length + 1;
+    norm = k === 0 ? w : norm + " " + w;
+    pos += w.length + 1;
   }
-  return { tokens, norm: parts.join(" "), starts };
+  return { tokens, norm, starts };
 }
 
 /** Index of the token that covers character `c` of `norm`. */
