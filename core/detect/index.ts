@@ -108,11 +108,12 @@ export function localDay(ms: number, timeZone: string): LocalDate {
   return fromOffset(ms, offset);
 }
 
+const MONTH_FIRST_REGIONS = new Set(["US", "PH", "FM", "MH", "PW", "UM", "AS", "GU", "MP", "PR", "VI", "CA"]);
 /** Numeric dates are day first except where the locale (or, lacking one, the zone) is American. */
 function isDayFirst(locale: string | undefined, timeZone: string): boolean {
   if (typeof locale === "string" && locale.length > 0) {
     const region = /[-_]([A-Za-z]{2})\b/.exec(locale)?.[1]?.toUpperCase();
-    if (region) return !["US", "PH", "FM", "MH", "PW", "UM", "AS", "GU", "MP", "PR", "VI", "CA"].includes(region);
+    if (region) return !MONTH_FIRST_REGIONS.has(region);
     return !/^en$/i.test(locale);
   }
   return !/^America\//.test(timeZone) || /^America\/(?:Sao_Paulo|Argentina|Bogota|Lima|Santiago|Caracas|Mexico_City|Montevideo)/.test(timeZone);
@@ -124,33 +125,51 @@ function cap(s: string): string {
   return s.length <= MAX_SENTENCE_OUT ? s : s.slice(0, MAX_SENTENCE_OUT);
 }
 
+const BOUND = /^(?:until|till|til|before)$/;
+function datePhrase(d: DateHit, tk: Tokenized, sentence: string): string {
+  return sentence.slice(tk.tokens[d.phraseFrom].s, tk.tokens[d.to].e);
+}
+/** "until Friday", or a phrase that starts with its own bound ("before May") */
+function isBound(d: DateHit, tk: Tokenized): boolean {
+  return (d.prep !== null && BOUND.test(d.prep)) || BOUND.test(tk.tokens[d.from].n);
+}
+function hasThen(tk: Tokenized, from: number, to: number): boolean {
+  const end = Math.min(to + 1, tk.tokens.length);
+  for (let i = from; i < end; i++) if (tk.tokens[i].n === "then") return true;
+  return false;
+}
+
 /** The date of one promise: after its verb in the same clause, then before it, then (rarely) before its subject. */
 function dueOf(hit: PromiseHit, dates: DateHit[], tk: Tokenized, sentence: string, send: LocalDate, dayFirst: boolean): { date: string; phrase: string } | null {
-  const phrase = (d: DateHit) => sentence.slice(tk.tokens[d.phraseFrom].s, tk.tokens[d.to].e);
-  const BOUND = /^(?:until|till|til|before)$/;
-  // "until Friday", or a phrase that starts with its own bound ("before May")
-  const bound = (d: DateHit) => (d.prep !== null && BOUND.test(d.prep)) || BOUND.test(tk.tokens[d.from].n);
-  const inScope = dates.filter((d) => d.from >= hit.scopeFrom && d.from <= hit.scopeTo);
+  const inScope: DateHit[] = [];
+  for (const d of dates) if (d.from >= hit.scopeFrom && d.from <= hit.scopeTo) inScope.push(d);
   if (hit.negated) {
-    const b = inScope.find(bound);
-    return b ? { date: b.date, phrase: phrase(b) } : null;
+    for (const b of inScope) if (isBound(b, tk)) return { date: b.date, phrase: datePhrase(b, tk, sentence) };
+    return null;
   }
-  const pick = inScope.find((d) => !d.clock) ?? inScope[0];
-  if (pick) return { date: pick.date, phrase: phrase(pick) };
-  const inFrame = dates.find((d) => d.from >= hit.frameFrom && d.to < hit.scopeFrom && !d.clock);
-  if (inFrame) return { date: inFrame.date, phrase: phrase(inFrame) };
+  let pick: DateHit | undefined;
+  for (const d of inScope) if (!d.clock) { pick = d; break; }
+  if (pick === undefined) pick = inScope[0];
+  if (pick) return { date: pick.date, phrase: datePhrase(pick, tk, sentence) };
+  for (const d of dates) {
+    if (d.from >= hit.frameFrom && d.to < hit.scopeFrom && !d.clock) return { date: d.date, phrase: datePhrase(d, tk, sentence) };
+  }
   // "… confirm by Friday and I'll update you then": "then" points back to the last date before the promise
-  if (hit.scopeFrom < tk.tokens.length && tk.tokens.slice(hit.scopeFrom, hit.scopeTo + 1).some((t) => t.n === "then")) {
-    const before = dates.filter((d) => d.to < hit.frameFrom && !d.clock);
-    if (before.length > 0) return { date: before[before.length - 1].date, phrase: phrase(before[before.length - 1]) };
+  if (hit.scopeFrom < tk.tokens.length && hasThen(tk, hit.scopeFrom, hit.scopeTo)) {
+    let last: DateHit | undefined;
+    for (const d of dates) if (d.to < hit.frameFrom && !d.clock) last = d;
+    if (last) return { date: last.date, phrase: datePhrase(last, tk, sentence) };
   }
   // a date leading the sentence or its opening clause: "On Friday I'll …", "When I'm back on the 20th I'll …",
   // "Give me a day or two and I'll …", or right before the subject ("…, tomorrow I'll ring you")
   const opensWithClause = tk.tokens.length > 0 && LEAD_CLAUSE.test(tk.tokens[0].n);
-  const lead = dates.find((d) => d.to < hit.frameFrom && !d.clock && (d.phraseFrom <= 1 || opensWithClause ||
-    (d.from >= 2 && tk.tokens[d.from - 2].n === "give" && tk.tokens[d.from - 1].n === "me") ||
-    d.to + 1 === hit.frameFrom || (d.to + 2 === hit.frameFrom && tk.tokens[d.to + 1].n === ",")));
-  if (lead) return { date: lead.date, phrase: phrase(lead) };
+  for (const d of dates) {
+    if (d.to < hit.frameFrom && !d.clock && (d.phraseFrom <= 1 || opensWithClause ||
+      (d.from >= 2 && tk.tokens[d.from - 2].n === "give" && tk.tokens[d.from - 1].n === "me") ||
+      d.to + 1 === hit.frameFrom || (d.to + 2 === hit.frameFrom && tk.tokens[d.to + 1].n === ","))) {
+      return { date: d.date, phrase: datePhrase(d, tk, sentence) };
+    }
+  }
   // chrono, for an absolute date the grammar did not know
   if (hit.scopeFrom <= hit.scopeTo && hit.scopeFrom < tk.tokens.length) {
     const a = tk.tokens[hit.scopeFrom].s;
@@ -167,7 +186,7 @@ export function detect(input: DetectInput): Detection {
   let plain = "";
   if (typeof input.html === "string" && input.html.length > 0) plain = htmlToText(input.html);
   else if (typeof input.text === "string") plain = input.text;
-  plain = plain.replace(/\r\n?/g, "\n");
+  if (plain.indexOf("\r") >= 0) plain = plain.replace(/\r\n?/g, "\n");
   const cleanedText = zone(plain).text;
   const autoReply = isAutoReply(cleanedText, typeof input.subject === "string" ? input.subject : undefined);
 
