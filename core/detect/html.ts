@@ -70,15 +70,47 @@ function tagEnd(html: string, from: number): number {
   return g;
 }
 
-const skippers = new Map<string, RegExp>();
-/** Opening or closing tags of one name, and comments (whose content must not count). */
-function skipperFor(name: string): RegExp {
-  let re = skippers.get(name);
-  if (!re) {
-    re = new RegExp(`<!--|<(/?)${name.replace(/[^a-z0-9:_-]/g, "")}(?=[\\s/>])`, "gi");
-    skippers.set(name, re);
+const JS_SPACE = /\s/;
+/** What the regex class \s matches, for one UTF-16 code unit. */
+function isJsSpace(html: string, k: number): boolean {
+  const c = html.charCodeAt(k);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return JS_SPACE.test(html[k]);
+}
+
+/**
+ * The next opening or closing tag of `name` (any case, followed by a space, "/"
+ * or ">"), or comment opener, at or after `from`: its index, or -1. `name` is
+ * lower case [a-z0-9:_-]. Returns the kind in `found` without allocating:
+ * 0 comment, 1 opening tag, 2 closing tag; `foundEnd` is the index after the name.
+ */
+let found = 0;
+let foundEnd = 0;
+function nextTagOf(html: string, name: string, from: number): number {
+  const n = html.length;
+  const len = name.length;
+  let p = html.indexOf("<", from);
+  while (p >= 0) {
+    if (html.startsWith("<!--", p)) { found = 0; foundEnd = p + 4; return p; }
+    const closing = html.charCodeAt(p + 1) === 47;
+    const q = p + 1 + (closing ? 1 : 0);
+    let ok = q + len < n;
+    for (let t = 0; ok && t < len; t++) {
+      const nc = name.charCodeAt(t);
+      const c = html.charCodeAt(q + t);
+      ok = nc >= 97 && nc <= 122 ? (c | 0x20) === nc : c === nc;
+    }
+    if (ok) {
+      const la = html.charCodeAt(q + len);
+      if (la === 47 || la === 62 || isJsSpace(html, q + len)) {
+        found = closing ? 2 : 1;
+        foundEnd = q + len;
+        return p;
+      }
+    }
+    p = html.indexOf("<", p + 1);
   }
-  return re;
+  return -1;
 }
 
 export function htmlToText(html: string): string {
@@ -135,23 +167,22 @@ export function htmlToText(html: string): string {
   while (i < n) {
     if (skipName !== null) {
       // inside quoted history: jump from one tag of the same name to the next, counting the nesting
-      const re = skipperFor(skipName);
-      re.lastIndex = i;
-      let m: RegExpExecArray | null;
+      let from = i;
       i = n;
-      while ((m = re.exec(html)) !== null) {
-        if (m[0] === "<!--") {
-          const c = html.indexOf("-->", m.index + 4);
+      let p: number;
+      while ((p = nextTagOf(html, skipName, from)) >= 0) {
+        if (found === 0) {
+          const c = html.indexOf("-->", p + 4);
           if (c < 0) break;
-          re.lastIndex = c + 3;
+          from = c + 3;
           continue;
         }
-        const g = tagEnd(html, m.index + m[0].length);
+        const g = tagEnd(html, foundEnd);
         const next = g < n ? g + 1 : n;
-        if (m[1] === "/") skipDepth--;
+        if (found === 2) skipDepth--;
         else if (html.charCodeAt(g - 1) !== 47 && !VOID.has(skipName)) skipDepth++;
         if (skipDepth === 0) { skipName = null; newline(1); i = next; break; }
-        re.lastIndex = next;
+        from = next;
       }
       continue;
     }
