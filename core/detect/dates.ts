@@ -248,13 +248,34 @@ const RULES: Rule[] = [
   }, true),
 ];
 
+// Several rules share a hint: each distinct hint is tested once per sentence.
+const HINTS: RegExp[] = [];
+const RULE_HINT: number[] = RULES.map((r) => {
+  let k = HINTS.findIndex((h) => h.source === r.hint.source && h.flags === r.hint.flags);
+  if (k < 0) {
+    k = HINTS.length;
+    HINTS.push(r.hint);
+  }
+  return k;
+});
+/** Per distinct hint for the sentence at hand: 0 not yet tested, 1 passed, 2 failed. */
+const hintState = new Uint8Array(HINTS.length);
+
 /** All date phrases in a sentence, left to right, without overlaps (longest wins). */
 export function findDates(tk: Tokenized, send: LocalDate, dayFirst: boolean): DateHit[] {
   const found: DateHit[] = [];
   const { norm, tokens } = tk;
   if (norm.length === 0 || !ANY_DATE.test(norm)) return found;
-  for (const r of RULES) {
-    if (!r.hint.test(norm)) continue;
+  hintState.fill(0);
+  for (let ri = 0; ri < RULES.length; ri++) {
+    const r = RULES[ri];
+    const h = RULE_HINT[ri];
+    let st = hintState[h];
+    if (st === 0) {
+      st = HINTS[h].test(norm) ? 1 : 2;
+      hintState[h] = st;
+    }
+    if (st === 2) continue;
     r.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = r.re.exec(norm)) !== null) {

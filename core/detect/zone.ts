@@ -132,7 +132,7 @@ export interface Zoned {
 
 /** Keep the sender's own new words: no quoted history, no forwards, no signature (but a PS). */
 export function zone(plain: string): Zoned {
-  const lines = plain.replace(/\r\n?/g, "\n").split("\n");
+  const lines = (plain.indexOf("\r") >= 0 ? plain.replace(/\r\n?/g, "\n") : plain).split("\n");
   const drop = new Set<number>();
   const end = historyStart(lines, drop);
   for (const k of drop) lines[k] = "";
