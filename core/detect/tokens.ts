@@ -82,11 +82,20 @@ const NOT_AFTER_ILL = new Set(["health", "effect", "effects", "will", "feeling",
 
 // a Map, so that words such as "constructor" never reach Object.prototype
 const SPELLINGS = new Map<string, string[]>(Object.entries(SPELLING_LIST));
+// the lengths (bits) of the SPELLINGS keys by their first character: most words need no look-up
+const SPELLING_LENGTHS = new Int32Array(128);
+for (const k of SPELLINGS.keys()) SPELLING_LENGTHS[k.charCodeAt(0)] |= 1 << k.length;
+function spellingOf(w: string): string[] | undefined {
+  const c = w.charCodeAt(0);
+  const len = w.length;
+  if (c >= 128 || len > 30 || (SPELLING_LENGTHS[c] & (1 << len)) === 0) return undefined;
+  return SPELLINGS.get(w);
+}
 
 function expand(word: string): string[] | string {
   let w = word.toLowerCase();
   if (w.includes("’")) w = w.replace(/’/g, "'");
-  const fixed = SPELLINGS.get(w);
+  const fixed = spellingOf(w);
   if (fixed) return fixed;
   if (w.startsWith("mid-") && w.length > 4) return ["mid", w.slice(4)];
   const q = w.indexOf("'");
@@ -131,7 +140,7 @@ export function tokenize(text: string): Tokenized {
         break;
       }
       const word = text.slice(i, j);
-      const parts = plain ? SPELLINGS.get(word) ?? word : expand(word);
+      const parts = plain ? spellingOf(word) ?? word : expand(word);
       const cap = code < 128 ? code >= 65 && code <= 90 : text[i] !== text[i].toLowerCase();
       if (typeof parts === "string") tokens.push({ n: parts, s: i, e: j, cap });
       else for (const p of parts) tokens.push({ n: p, s: i, e: j, cap });
@@ -164,15 +173,15 @@ export function tokenize(text: string): Tokenized {
     }
   }
   const starts: number[] = [];
+  const words: string[] = [];
   let pos = 0;
-  let norm = "";
   for (let k = 0; k < tokens.length; k++) {
     const w = tokens[k].n;
     starts.push(pos);
-    norm = k === 0 ? w : norm + " " + w;
+    words.push(w);
     pos += w.length + 1;
   }
-  return { tokens, norm, starts };
+  return { tokens, norm: words.join(" "), starts };
 }
 
 /** Index of the token that covers character `c` of `norm`. */

@@ -22,6 +22,27 @@ const NAME_LINE = /^[\p{Lu}][\p{L}'’.-]*(?: (?:[\p{Lu}][\p{L}'’.-]*|&|and|of
 const SIG_START = /^[\p{Lu}][\p{L}'’.-]+(?: [\p{Lu}][\p{L}'’.-]+){0,3}\s*(?:\||–|—)\s*\S/u;
 const SIG_LIKE = /\||@|www\.|https?:|\+?\d[\d ()-]{6,}\d|^(?:t|m|tel|phone|mobile|e|email|w|web)\s*[:.]/i;
 
+const SPACE = /\s/;
+/** t.split(/\s+/).length for a trimmed, non-empty line, without the array. */
+function wordCount(t: string): number {
+  let count = 1;
+  let inSpace = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const space = c < 128 ? c === 32 || (c >= 9 && c <= 13) : SPACE.test(t[i]);
+    if (space && !inSpace) count++;
+    inSpace = space;
+  }
+  return count;
+}
+
+/** QUOTE_INTRO can only match a line that starts with q, o or "[", or ends with ":". */
+function mayBeQuoteIntro(t: string): boolean {
+  if (t.length === 0) return false;
+  const c = t.charCodeAt(0);
+  return c === 113 || c === 81 || c === 111 || c === 79 || c === 91 || t.charCodeAt(t.length - 1) === 58;
+}
+
 function isNameLine(t: string): boolean {
   return t.length > 0 && t.length <= 50 && NAME_LINE.test(t);
 }
@@ -117,7 +138,7 @@ function signatureStart(lines: string[], end: number): number {
     const nx = nextNonEmpty(lines, i + 1);
     const next = nx >= 0 && nx < end ? lines[nx].trim().slice(0, 300) : "";
     if (SIGN_OFF.test(t)) return i + 1;
-    const words = t.split(/\s+/).length;
+    const words = wordCount(t);
     if ((t.endsWith(",") || t.endsWith("!")) && words <= 8 && next !== "" && isNameLine(next.replace(/[,.]$/, ""))) return i + 1;
     if (SIG_START.test(t)) return i;
     if (isNameLine(t) && words <= 3 && next !== "" && SIG_LIKE.test(next) && !PS.test(next)) return i;
@@ -142,7 +163,7 @@ export function zone(plain: string): Zoned {
   for (let i = 0; i < sig; i++) {
     const t = lines[i].trim();
     if (t === "") inQuote = false;
-    if (t.length < 200 && QUOTE_INTRO.test(t)) inQuote = true;
+    if (t.length < 200 && mayBeQuoteIntro(t) && QUOTE_INTRO.test(t)) inQuote = true;
     if (inQuote || t.startsWith(">")) { kept.push(""); continue; }
     kept.push(lines[i]);
   }
