@@ -175,7 +175,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     const frameFrom = tokenAt(tk, m.index);
     const modal = m[3];
     // "I can't promise I'll …", "not sure we will …"
-    if (DOUBT.test(tokens.slice(Math.max(0, frameFrom - 4), frameFrom).map((t) => t.n).join(" "))) continue;
+    if (DOUBT.test(joinNorm(tk, Math.max(0, frameFrom - 4), frameFrom))) continue;
     const start = tokenAt(tk, m.index + m[0].length - 1) + 1;
     const negated = NEG_MODAL_SET.has(modal);
     // "I should have let you know" is a regret, not a promise
@@ -187,7 +187,7 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
   while ((m = SUBJECTLESS.exec(norm)) !== null) {
     // an implied "I": "Will revert", "Shall revert", "so won't reply until Friday", "Going to send …"
     const at = tokenAt(tk, m.index);
-    const words = m[1].split(" ").length;
+    const words = m[1].indexOf(" ") < 0 ? 1 : 2; // "will", "shall"; "will not", "going to"
     const after = at + words;
     if (after < n && /^(?:you|they|he|she|it|the|not|this|that|there|i|we|be)$/.test(tokens[after].n) && !(m[1] !== "going to" && tokens[after].n === "be")) continue;
     if (m[1] === "going to" && after < n && tokens[after].n === "be") continue;
@@ -289,8 +289,8 @@ function matchVerbPhrase(tk: Tokenized, c: Candidate, claimed: Set<number>): Pro
     if (isPolicy(tk, end)) return null;
     const scopeTo0 = scopeEnd(tk, end);
     // "I can get back to you by Friday" commits; "I can send you a few" offers
-    if (c.weak && (!DATE_WORD.test(tokens.slice(end + 1, scopeTo0 + 1).map((x) => x.n).join(" ")) || /(?:^| )if /.test(norm))) return null;
-    if (HABIT.test(tokens.slice(c.frameFrom, scopeTo0 + 1).map((x) => x.n).join(" "))) return null;
+    if (c.weak && (!DATE_WORD.test(joinNorm(tk, end + 1, scopeTo0 + 1)) || /(?:^| )if /.test(norm))) return null;
+    if (HABIT.test(joinNorm(tk, c.frameFrom, scopeTo0 + 1))) return null;
     claimed.add(p);
     const scopeTo = scopeEnd(tk, end);
     return {
@@ -322,10 +322,10 @@ function hasRecipientAgent(tk: Tokenized, from: number, to: number): boolean {
 /** "be in touch with the client", "send your CV to Priya": not a message to the recipient. */
 function toThirdParty(tk: Tokenized, from: number, to: number): boolean {
   const { tokens } = tk;
-  const phrase = tokens.slice(from, to + 1).map((t) => t.n);
-  const verb = phrase[0];
+  // (from <= to < tokens.length: the verb phrase)
+  const verb = tokens[from].n;
   // the verb phrase itself ends in a third party: "get back to them", "reach out to"
-  const lastWord = phrase[phrase.length - 1];
+  const lastWord = tokens[to].n;
   if (THIRD_PARTY.has(lastWord) && lastWord !== "team") return true;
   const delivery = /^(?:send|sending|share|sharing|forward|forwarding|provide|providing|deliver|delivering|ship|shipping|dispatch|dispatching|issue|circulate|post|posting|confirm|confirming)$/.test(verb);
   const window = delivery ? 8 : 2;
@@ -349,7 +349,7 @@ function toThirdParty(tk: Tokenized, from: number, to: number): boolean {
     }
   }
   // "call Priya", "email the client"
-  if (!delivery && to + 1 < tokens.length && phrase.length === 1) {
+  if (!delivery && to + 1 < tokens.length && to === from) {
     const next = tokens[to + 1];
     if (next.cap && next.n !== "i" && /^(?:reach|reaching|follow|following|touch|revert|respond|reply)/.test(verb) === false) return true;
   }
@@ -406,6 +406,15 @@ const NOT_NP = /(?:^| )(?:i|we|you|he|she|they|it|is|are|was|were|be|been|has|ha
 // "Expect the revised quote in 2 business days", "so expect my report by Friday"
 const EXPECT_ITEM = new RegExp(`${B}expect (?:(?:an?|the|my|our|some|more|further|full|revised|final|updated|first|detailed|formal|written) )*(?:${W} ){0,2}?(?:letter|offer|contract|update|updates|answer|decision|feedback|details|confirmation|results?|report|pack|spec|proposal|quote|copy|invite|invitation|schedule|shortlist|numbers|figures|draft|documents|paperwork|summary|notes|news|response|reply|invoice|link|call|email|e-mail|write-up|writeup|estimate|slides|deck|agenda|breakdown|reminder|review|comments|plan|timeline|version|patch|release|fix|shipment|delivery|parcel|package)${E}`, "g");
 
+const SO_RES = [SO_HEAR, SO_EXPECT, SO_LEAVE, TO_FOLLOW];
+
+/** The normalised words of tokens [from, to) joined by spaces: the same as joining their `n`, without the arrays. */
+function joinNorm(tk: Tokenized, from: number, to: number): string {
+  const b = Math.min(to, tk.tokens.length);
+  if (b <= from) return "";
+  return tk.norm.slice(tk.starts[from], tk.starts[b - 1] + tk.tokens[b - 1].n.length);
+}
+
 // module-level helpers rather than closures: no per-sentence function objects
 function pushHit(out: PromiseHit[], tk: Tokenized, from: number, to: number, confidence: number, negated = false): void {
   out.push({ from, to, scopeFrom: to + 1, scopeTo: scopeEnd(tk, to), frameFrom: from, kind: "explicit", confidence, negated });
@@ -422,7 +431,7 @@ function senderAsObject(tk: Tokenized): PromiseHit[] {
   const hasHear = norm.includes("hear");
   const hasExpect = norm.includes("expect");
   const hasFollow = norm.includes("to follow");
-  for (const re of [SO_HEAR, SO_EXPECT, SO_LEAVE, TO_FOLLOW]) {
+  for (const re of SO_RES) {
     if (re === SO_HEAR ? !hasHear : re === SO_EXPECT ? !hasExpect : re === SO_LEAVE ? !norm.includes("leave") : !hasFollow) continue;
     re.lastIndex = 0;
     while ((m = re.exec(norm)) !== null) {

@@ -113,55 +113,65 @@ function nextTagOf(html: string, name: string, from: number): number {
   return -1;
 }
 
+/** The text being built: output pieces and the whitespace state at its end. */
+interface Out {
+  out: string[];
+  /** Newlines at the end of the output; the start of output counts as a line start. */
+  trailingNewlines: number;
+  pendingSpace: boolean;
+  preDepth: number;
+}
+
+function newline(o: Out, count: number): void {
+  o.pendingSpace = false;
+  while (o.trailingNewlines < count) {
+    o.out.push("\n");
+    o.trailingNewlines++;
+  }
+}
+function hardBreak(o: Out): void {
+  o.pendingSpace = false;
+  o.out.push("\n");
+  o.trailingNewlines++;
+}
+function cellGap(o: Out): void {
+  if (o.trailingNewlines === 0) o.pendingSpace = true;
+}
+const SPACE_RUN = /[\s\u00a0]+/g;
+function text(o: Out, raw: string): void {
+  if (raw.length === 0) return;
+  const decoded = decodeEntities(raw);
+  if (o.preDepth > 0) {
+    o.out.push(decoded);
+    let t = 0;
+    while (t < decoded.length && decoded.charCodeAt(decoded.length - 1 - t) === 10) t++;
+    o.trailingNewlines = t === decoded.length ? o.trailingNewlines + t : t;
+    return;
+  }
+  const collapsed = decoded.replace(SPACE_RUN, " ");
+  if (collapsed === " ") {
+    if (o.trailingNewlines === 0) o.pendingSpace = true;
+    return;
+  }
+  let piece = collapsed;
+  if (piece.startsWith(" ")) {
+    piece = piece.slice(1);
+    if (o.trailingNewlines === 0) o.pendingSpace = true;
+  }
+  const endsSpace = piece.endsWith(" ");
+  if (endsSpace) piece = piece.slice(0, -1);
+  if (piece.length === 0) return;
+  if (o.pendingSpace && o.trailingNewlines === 0) o.out.push(" ");
+  o.out.push(piece);
+  o.trailingNewlines = 0;
+  o.pendingSpace = endsSpace;
+}
+
 export function htmlToText(html: string): string {
-  const out: string[] = [];
-  let trailingNewlines = 1; // start of output counts as a line start
-  let pendingSpace = false;
-  let preDepth = 0;
+  const o: Out = { out: [], trailingNewlines: 1, pendingSpace: false, preDepth: 0 };
   let skipName: string | null = null;
   let skipDepth = 0;
   const n = html.length;
-
-  const newline = (count: number) => {
-    pendingSpace = false;
-    while (trailingNewlines < count) {
-      out.push("\n");
-      trailingNewlines++;
-    }
-  };
-  const hardBreak = () => {
-    pendingSpace = false;
-    out.push("\n");
-    trailingNewlines++;
-  };
-  const text = (raw: string) => {
-    if (raw.length === 0) return;
-    const decoded = decodeEntities(raw);
-    if (preDepth > 0) {
-      out.push(decoded);
-      let t = 0;
-      while (t < decoded.length && decoded.charCodeAt(decoded.length - 1 - t) === 10) t++;
-      trailingNewlines = t === decoded.length ? trailingNewlines + t : t;
-      return;
-    }
-    const collapsed = decoded.replace(/[\s\u00a0]+/g, " ");
-    if (collapsed === " ") {
-      if (trailingNewlines === 0) pendingSpace = true;
-      return;
-    }
-    let piece = collapsed;
-    if (piece.startsWith(" ")) {
-      piece = piece.slice(1);
-      if (trailingNewlines === 0) pendingSpace = true;
-    }
-    const endsSpace = piece.endsWith(" ");
-    if (endsSpace) piece = piece.slice(0, -1);
-    if (piece.length === 0) return;
-    if (pendingSpace && trailingNewlines === 0) out.push(" ");
-    out.push(piece);
-    trailingNewlines = 0;
-    pendingSpace = endsSpace;
-  };
 
   let i = 0;
   while (i < n) {
@@ -181,14 +191,14 @@ export function htmlToText(html: string): string {
         const next = g < n ? g + 1 : n;
         if (found === 2) skipDepth--;
         else if (html.charCodeAt(g - 1) !== 47 && !VOID.has(skipName)) skipDepth++;
-        if (skipDepth === 0) { skipName = null; newline(1); i = next; break; }
+        if (skipDepth === 0) { skipName = null; newline(o, 1); i = next; break; }
         from = next;
       }
       continue;
     }
     const lt = html.indexOf("<", i);
     const end = lt < 0 ? n : lt;
-    if (end > i) text(html.slice(i, end));
+    if (end > i) text(o, html.slice(i, end));
     if (lt < 0) break;
     // comments, doctype, CDATA, processing instructions
     if (html.startsWith("<!--", lt)) {
@@ -207,7 +217,7 @@ export function htmlToText(html: string): string {
     let k = j;
     while (k < n && isNameChar(html.charCodeAt(k))) k++;
     if (k === j) {
-      text("<");
+      text(o, "<");
       i = lt + 1;
       continue;
     }
@@ -217,10 +227,10 @@ export function htmlToText(html: string): string {
     const selfClosing = g > k && html.charCodeAt(Math.min(g, n) - 1) === 47; /* "/>" */
 
     if (closing) {
-      if (name === "pre" && preDepth > 0) preDepth--;
-      if (PARAGRAPH.has(name)) newline(2);
-      else if (BLOCK.has(name)) newline(1);
-      else if (name === "td" || name === "th") { if (trailingNewlines === 0) pendingSpace = true; }
+      if (name === "pre" && o.preDepth > 0) o.preDepth--;
+      if (PARAGRAPH.has(name)) newline(o, 2);
+      else if (BLOCK.has(name)) newline(o, 1);
+      else if (name === "td" || name === "th") cellGap(o);
       continue;
     }
     if (SKIP_CONTENT.has(name) && !selfClosing) {
@@ -245,14 +255,14 @@ export function htmlToText(html: string): string {
     if (name === "blockquote" && !selfClosing) {
       skipName = name;
       skipDepth = 1;
-      newline(1);
+      newline(o, 1);
       continue;
     }
-    if (name === "br") { hardBreak(); continue; }
-    if (name === "pre") preDepth++;
-    if (PARAGRAPH.has(name)) newline(2);
-    else if (BLOCK.has(name)) newline(1);
-    else if (name === "td" || name === "th") { if (trailingNewlines === 0) pendingSpace = true; }
+    if (name === "br") { hardBreak(o); continue; }
+    if (name === "pre") o.preDepth++;
+    if (PARAGRAPH.has(name)) newline(o, 2);
+    else if (BLOCK.has(name)) newline(o, 1);
+    else if (name === "td" || name === "th") cellGap(o);
   }
-  return out.join("").split("\n").map((l) => l.trimEnd()).join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  return o.out.join("").split("\n").map((l) => l.trimEnd()).join("\n").replace(/\n{3,}/g, "\n\n").trim();
 }
