@@ -183,13 +183,14 @@ const OOO_SUPPORT = /\b(?:(?:no|limited|intermittent) access to (?:e-?mail|my e-
 const AUTO_SUBJECT = /^(?:automatic reply|auto(?:matic)?[- ]?reply|out of (?:the )?office|ooo|abwesenheitsnotiz|réponse automatique|respuesta automática)\b|\bout of (?:the )?office\b/i;
 const AUTO_BODY = /\b(?:this is an automatic reply|this is an auto-?reply|automatic reply:|auto-?reply:|i am out of the office|out of office auto)/i;
 
+const AUTO_WORDS = /auto|out of|away|leave|holiday|vacation|travel/i;
+
 /** An out-of-office automatic reply: it holds no promises. */
 export function isAutoReply(text: string, subject?: string): boolean {
   if (subject && AUTO_SUBJECT.test(subject.trim())) return true;
   const head = text.slice(0, 2000);
-  const lower = head.toLowerCase();
-  if (!lower.includes("auto") && !lower.includes("out of") && !lower.includes("away") && !lower.includes("leave") &&
-    !lower.includes("holiday") && !lower.includes("vacation") && !lower.includes("travel")) return false;
+  // (ASCII-only case folding: the same as lower-casing the head and looking for each word, without the copy)
+  if (!AUTO_WORDS.test(head)) return false;
   if (AUTO_BODY.test(head) && OOO_SUPPORT.test(head)) return true;
   return OOO.test(head) && OOO_SUPPORT.test(head) && /\bthank(?:s| you) for your (?:e-?mail|message|note)|\bi am (?:currently )?out of (?:the )?office|\bwith (?:no|limited) access\b/i.test(head);
 }
