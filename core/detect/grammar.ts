@@ -184,7 +184,9 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     candidates.push({ frameFrom, start, hedged: HEDGED_MODALS.has(modal), negated, confidence: modal === "can" ? 0.7 : 0.9, weak: modal === "can" });
   }
   SUBJECTLESS.lastIndex = 0;
-  while ((m = SUBJECTLESS.exec(norm)) !== null) {
+  // (substring gates: each regex needs its words somewhere in the sentence)
+  const hasSubjectless = norm.includes("will") || norm.includes("shall") || norm.includes("going to");
+  while (hasSubjectless && (m = SUBJECTLESS.exec(norm)) !== null) {
     // an implied "I": "Will revert", "Shall revert", "so won't reply until Friday", "Going to send …"
     const at = tokenAt(tk, m.index);
     const words = m[1].indexOf(" ") < 0 ? 1 : 2; // "will", "shall"; "will not", "going to"
@@ -206,7 +208,8 @@ export function findPromises(tk: Tokenized): PromiseHit[] {
     candidates.push({ frameFrom: at, start: after, hedged: false, negated: m[1] === "will not", confidence: 0.8 });
   }
   LET_ME.lastIndex = 0;
-  while ((m = LET_ME.exec(norm)) !== null) {
+  const hasLetMe = norm.includes("let me");
+  while (hasLetMe && (m = LET_ME.exec(norm)) !== null) {
     const at = tokenAt(tk, m.index);
     if (at > 0 && !/^(?:,|and|so|but|then|just|please|ok|okay)$/.test(tokens[at - 1].n)) continue;
     if (at + 2 < n && tokens[at + 2].n === "know") continue; // "let me know" is a request
@@ -441,7 +444,8 @@ function senderAsObject(tk: Tokenized): PromiseHit[] {
     }
   }
   SO_HAVE.lastIndex = 0;
-  while (norm.includes("you ") && (m = SO_HAVE.exec(norm)) !== null) {
+  const hasYouWill = norm.includes("you will") || norm.includes("you shall");
+  while (hasYouWill && (m = SO_HAVE.exec(norm)) !== null) {
     const [a, b] = rangeOf(tk, m);
     let ok = false;
     let end = b;
