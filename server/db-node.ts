@@ -31,6 +31,8 @@ export async function openDatabase(url: string, opts: { authToken?: string; migr
     // the last commits, never the database).
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
+    // Checkpoint the WAL in larger steps: a sweep or an import writes thousands of rows at once.
+    await client.execute("PRAGMA wal_autocheckpoint = 10000");
     await client.execute("PRAGMA foreign_keys = ON");
     await client.execute("PRAGMA busy_timeout = 5000");
     client = serialised(client);
