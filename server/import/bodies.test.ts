@@ -1,0 +1,50 @@
+// The worker's parse (with its byte-concatenating Blob) gives exactly what
+// postal-mime gives on the main thread, for every transfer encoding and charset.
+import { afterAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { inlineBodyParser, workerBodyParser } from "./bodies";
+
+const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
+const qp = (s: string) =>
+  Buffer.from(s, "utf8")
+    .toString("latin1")
+    .replace(/[=\x80-\xff]/g, (c) => "=" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
+
+const messages: Array<[string, Uint8Array]> = [
+  ["7bit", Buffer.from(crlf("From: a@x.example\nTo: b@x.example\nSubject: s\nContent-Type: text/plain\n\nHi,\nI'll get back to you by Friday.\n\nSam\n"))],
+  ["8bit utf-8", Buffer.from(crlf("From: a@x.example\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nZoë — naïve café ✓\n"))],
+  ["latin1", Buffer.concat([Buffer.from(crlf("From: a@x.example\nContent-Type: text/plain; charset=iso-8859-1\n\n")), Buffer.from("Müller, £55k\r\n", "latin1")])],
+  ["quoted-printable", Buffer.from(crlf(`From: a@x.example\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n${qp("Zoë will revert by EOD — promise.")}\n`))],
+  ["base64 html", Buffer.from(crlf(`From: a@x.example\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${Buffer.from("<p>I'll call you <b>tomorrow</b>.</p>").toString("base64")}\n`))],
+  [
+    "multipart alternative",
+    Buffer.from(
+      crlf(
+        'From: a@x.example\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="b1"\n\n--b1\nContent-Type: text/plain; charset=utf-8\n\nPlain: I\'ll be in touch.\n--b1\nContent-Type: text/html; charset=utf-8\n\n<div>HTML: I\'ll be in touch.</div>\n--b1--\n',
+      ),
+    ),
+  ],
+];
+
+const worker = workerBodyParser(1);
+const inline = inlineBodyParser();
+afterAll(() => worker.close());
+
+describe("body parsing in the worker", () => {
+  it.each(messages)("%s is parsed as on the main thread", async (_name, bytes) => {
+    const expected = await inline.parse(bytes);
+    expect(expected.text ?? expected.html).toBeTruthy();
+    expect(await worker.parse(bytes)).toEqual(expected);
+  });
+
+  it("agrees on random bodies", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: "binary", maxLength: 400 }), fc.constantFrom("7bit", "quoted-printable", "base64"), async (body, cte) => {
+        const encoded = cte === "base64" ? Buffer.from(body).toString("base64") : cte === "quoted-printable" ? qp(body) : body;
+        const bytes = Buffer.from(crlf(`From: a@x.example\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: ${cte}\n\n${encoded}\n`));
+        expect(await worker.parse(bytes)).toEqual(await inline.parse(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
