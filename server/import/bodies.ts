@@ -39,7 +39,8 @@ export function workerBodyParser(threads = availableParallelism()): BodyParser {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   const workers = Array.from({ length: Math.max(1, threads) }, () => {
-    const w = new Worker(url);
+    // A small young generation: the worker keeps nothing, so it collects early instead of growing.
+    const w = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     w.on("message", (m: { id: number; text?: string | null; html?: string | null; error?: string }) => {
       const p = pending.get(m.id);
       if (!p) return;
