@@ -858,22 +858,7 @@ export class Ledger {
   private reminderFor(c: Commitment, s: WorkSettings, at: number, seq: number, now: number) {
     const id = `${c.id}.${seq}`;
     const spec = followUpEvent(c, s, at, `${this.deps.publicUrl}/c/${encodeURIComponent(c.id)}`, `kept:${id}`);
-    const row: typeof schema.reminders.$inferInsert = {
-      id,
-      accountId: c.accountId,
-      commitmentId: c.id,
-      checkInId: null,
-      kind: "follow-up",
-      seq,
-      startsAt: spec.start,
-      endsAt: spec.end,
-      title: spec.title,
-      eventId: null,
-      state: "pending",
-      version: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const row = reminderRow(id, c.accountId, { commitmentId: c.id }, seq, spec, now);
     return { row, spec };
   }
 
@@ -945,22 +930,7 @@ export class Ledger {
       alarmMinutes: 0,
     };
     spec.descriptionHtml = textToHtml(spec.description);
-    await tx.insert(schema.reminders).values({
-      id: rid,
-      accountId: account.id,
-      commitmentId: null,
-      checkInId: id,
-      kind: "check-in",
-      seq: 1,
-      startsAt: spec.start,
-      endsAt: spec.end,
-      title: spec.title,
-      eventId: null,
-      state: "pending",
-      version: 0,
-      createdAt: input.now,
-      updatedAt: input.now,
-    });
+    await tx.insert(schema.reminders).values(reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now));
     await this.enqueue(tx, account.id, { key: `event:${rid}`, op: "create_event", reminderId: rid, commitmentId: null, payload: { event: spec } }, pending, input.now);
     return id;
   }
@@ -1104,6 +1074,33 @@ function textToHtml(text: string): string {
     .split("\n")
     .map((l) => l.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"))
     .join("<br>");
+}
+
+/** A reminders row for an event about to be created. */
+function reminderRow(
+  id: string,
+  accountId: string,
+  owner: { commitmentId: string } | { checkInId: string },
+  seq: number,
+  spec: CalendarEventSpec,
+  now: number,
+): typeof schema.reminders.$inferInsert {
+  return {
+    id,
+    accountId,
+    commitmentId: "commitmentId" in owner ? owner.commitmentId : null,
+    checkInId: "checkInId" in owner ? owner.checkInId : null,
+    kind: spec.kind,
+    seq,
+    startsAt: spec.start,
+    endsAt: spec.end,
+    title: spec.title,
+    eventId: null,
+    state: "pending",
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** The follow-up event: the promise, who is waiting and for how long, and where to act. */
