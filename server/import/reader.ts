@@ -176,7 +176,9 @@ export async function* readMbox(
       ? { source: path, index, offset: start, bytes: new Uint8Array(0), folderHint, rawLength, oversize: true }
       : partsLen === 0 && !hadPostmark
         ? null
-        : { source: path, index, offset: start, bytes: finishMboxBody(Buffer.concat(parts, partsLen)), folderHint, rawLength };
+        : // Most messages lie within one chunk: a view of it, not a copy, keeps a large
+          // scan's garbage (and so its peak memory) down; the chunk lives as long as the view.
+          { source: path, index, offset: start, bytes: finishMboxBody(parts.length === 1 ? parts[0]! : Buffer.concat(parts, partsLen)), folderHint, rawLength };
     if (mail && !hadPostmark && !oversize && Buffer.from(mail.bytes).toString("latin1").trim() === "") return null;
     parts = [];
     partsLen = 0;
