@@ -2,15 +2,15 @@
 // needed) or a libSQL server over http(s)/ws(s); applies the committed migrations.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createClient, type Client, type Transaction } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "../db/schema";
 import { embeddedClient } from "./libsql-embedded";
+import { projectPath } from "./paths";
 import type { Db } from "./db";
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../db/migrations");
+export const MIGRATIONS_FOLDER = projectPath("db/migrations");
 
 export interface OpenedDb {
   db: Db;

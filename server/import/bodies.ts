@@ -3,8 +3,10 @@
 // line of every 7bit/8bit body), so one core parses only 1–3 thousand messages a
 // second; the pool uses the others while the main thread feeds the sink.
 import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import PostalMime from "postal-mime";
+import { projectPath } from "../paths";
 import { MailParseError } from "./parse";
 
 export interface Body {
@@ -35,7 +37,7 @@ export function inlineBodyParser(): BodyParser {
 type Pending = { resolve: (b: Body) => void; reject: (e: Error) => void };
 
 export function workerBodyParser(threads = availableParallelism()): BodyParser {
-  const url = new URL("./body-worker.mjs", import.meta.url);
+  const url = pathToFileURL(projectPath("server/import/body-worker.mjs"));
   const pending = new Map<number, Pending>();
   let nextId = 0;
   const workers = Array.from({ length: Math.max(1, threads) }, () => {

@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { fileURLToPath } from "node:url";
 import { KeptError } from "../../core/errors";
+import { projectPath } from "../paths";
 export { importMailbox } from "../importer";
 
-export const SAMPLE_PATH = fileURLToPath(new URL("../../samples/sample.mbox", import.meta.url));
+export const SAMPLE_PATH = projectPath("samples/sample.mbox");
 
 export function samplePath(): string {
   if (!existsSync(SAMPLE_PATH)) throw new KeptError("not_found", "The sample mailbox isn't installed with this copy of Kept. Upload a mailbox of your own instead.");
