@@ -27,6 +27,7 @@ import {
   accountRef,
   getAccount,
   getCommitment,
+  senderName,
   settingsOf,
   toCommitment,
   toRow,
@@ -328,7 +329,7 @@ export class Ledger {
         firstName: firstName(to),
         subject: old.subject.replace(/^\s*((re|fw|fwd)\s*:\s*)+/i, "") || "this",
         nextUpdateDate: formatDate(input.nextUpdateDate, s.locale),
-        myName: account.displayName ?? (account.email ?? "").split("@")[0] ?? "",
+        myName: senderName(account),
       };
       const text = renderText(body, values);
       const html = renderHtml(body, values);

@@ -185,3 +185,16 @@ export async function commitmentsFor(db: Db, accountId: string, counterpart: str
 export async function checkInsFor(db: Db, accountId: string, counterpart: string): Promise<CheckInRow[]> {
   return preparedFor(db).checkInsFor.execute({ accountId, counterpart: counterpart.toLowerCase() });
 }
+
+/** How the user signs an update: their name, or one made from their address ("sam.taylor@…" → "Sam Taylor"). */
+export function senderName(a: Pick<AccountRow, "displayName" | "email" | "addresses">): string {
+  if (a.displayName?.trim()) return a.displayName.trim();
+  const address = a.email ?? a.addresses[0];
+  if (!address) return "";
+  return address
+    .split("@")[0]!
+    .split(/[._+-]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(" ");
+}

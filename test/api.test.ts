@@ -256,6 +256,18 @@ describe("the API", () => {
     expect(provider.replies).toHaveLength(1);
   });
 
+  it("signs an update with the user's name, or one made from their address", async () => {
+    const app = makeApp("local", false);
+    await call(app, "PATCH", "/api/settings", { body: { addresses: ["sam.taylor@example.com"] } });
+    const id = (await call(app, "POST", "/api/messages/sent", { body: promiseMail() })).json.created[0].id;
+    const r = await call(app, "POST", `/api/commitments/${id}/renew`, { body: { templateId: "general-no-news", nextUpdateDate: "2026-11-25" } });
+    expect(r.json.reply.text).toMatch(/Best,\nSam Taylor$/);
+    await call(app, "PATCH", "/api/settings", { body: { displayName: "Samantha T." } });
+    const id2 = (await call(app, "POST", "/api/messages/sent", { body: promiseMail({ messageId: "m9", threadId: "t9" }) })).json.created[0].id;
+    const r2 = await call(app, "POST", `/api/commitments/${id2}/renew`, { body: { templateId: "general-no-news", nextUpdateDate: "2026-11-25" } });
+    expect(r2.json.reply.text).toMatch(/Best,\nSamantha T\.$/);
+  });
+
   it("serves the summary, templates, check-ins and the OpenAPI document", async () => {
     const app = makeApp("local");
     await call(app, "POST", "/api/messages/sent", { body: promiseMail() });

@@ -6,7 +6,7 @@ import { addWorkingDays } from "../../core/policy";
 import { daysBetween, localDateOf, type LocalDate } from "../../core/time";
 import { schema, type Db } from "../db";
 import { feedUrl } from "../feed";
-import { getCommitment, history, listCommitments, settingsOf, templatesFor, type AccountRow, type CheckInRow } from "../store";
+import { getCommitment, history, listCommitments, senderName, settingsOf, templatesFor, type AccountRow, type CheckInRow } from "../store";
 import { summarise, type Summary } from "../summary";
 
 /** Past due by more than this many days, a promise is "forgotten" and shown apart. */
@@ -55,7 +55,7 @@ export function valuesFor(c: Commitment, account: AccountRow): TemplateValuesVie
   return {
     firstName: firstName(to),
     subject: c.subject.replace(/^\s*((re|fw|fwd)\s*:\s*)+/i, "") || "this",
-    myName: account.displayName ?? (account.email ?? "").split("@")[0] ?? "",
+    myName: senderName(account),
   };
 }
 
