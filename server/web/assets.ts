@@ -243,6 +243,33 @@ a.btn.primary { color: var(--on-accent); }
 .import-status progress { width: 100%; height: 10px; accent-color: var(--accent); }
 .import-status p:last-child { margin: 6px 0 0; }
 
+/* Settings */
+.settings { padding: 0; }
+.settings > summary { cursor: pointer; padding: 14px 20px; display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; border-radius: var(--radius); list-style: none; }
+.settings > summary::-webkit-details-marker { display: none; }
+.settings > summary::before { content: ""; width: 7px; height: 7px; border-right: 2px solid currentColor; border-bottom: 2px solid currentColor; transform: rotate(-45deg); align-self: center; margin-right: 4px; opacity: .7; transition: transform .12s; }
+.settings[open] > summary::before { transform: rotate(45deg); }
+.settings > summary:hover { background: var(--surface-2); }
+.settings[open] > summary { border-bottom: 1px solid var(--border); border-radius: var(--radius) var(--radius) 0 0; }
+.settings-summary-title { font-weight: 600; }
+.settings form { padding: 4px 20px 18px; }
+.settings .alert { margin: 14px 0 0; }
+.settings .field { align-content: start; }
+.settings .field input { height: 42px; }
+.settings-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0 20px; }
+.settings .field input:focus-visible, .day input:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.days { border: 0; padding: 0; margin: 14px 0; min-width: 0; }
+.days legend { font-weight: 600; font-size: .94rem; padding: 0; margin-bottom: 6px; }
+.days .hint { margin-bottom: 2px; }
+.day-list { display: flex; flex-wrap: wrap; gap: 8px; }
+.day { position: relative; display: inline-flex; align-items: center; gap: 6px; min-height: 40px; padding: 6px 12px; border: 1px solid var(--border-strong); border-radius: 8px; background: var(--surface); cursor: pointer; font-size: .94rem; font-weight: 550; }
+.day:hover { background: var(--surface-2); }
+.day input { margin: 0; width: 16px; height: 16px; accent-color: var(--accent); }
+.day:has(input:checked) { background: var(--accent-soft); border-color: color-mix(in srgb, var(--accent) 55%, transparent); }
+.hours { display: flex; flex-wrap: wrap; gap: 0 16px; }
+.hours .field { margin: 8px 0 0; width: 9.5rem; }
+.form-actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 8px; }
+
 /* The update dialog */
 .dialog { width: min(600px, calc(100vw - 24px)); max-height: calc(100vh - 24px); border: 1px solid var(--border); border-radius: 16px; padding: 22px 24px; background: var(--surface); color: var(--text); box-shadow: var(--shadow-lg); }
 .dialog::backdrop { background: rgba(10, 14, 20, .5); }
@@ -267,7 +294,7 @@ a.btn.primary { color: var(--on-accent); }
 
 @media (max-width: 860px) {
   .stats { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .charts, .two-col, .import-grid { grid-template-columns: 1fr; }
+  .charts, .two-col, .import-grid, .settings-grid { grid-template-columns: 1fr; }
 }
 @media (max-width: 560px) {
   .wrap { padding: 0 14px; }
@@ -286,7 +313,9 @@ a.btn.primary { color: var(--on-accent); }
   .chart { padding: 14px 12px; }
   .chart .tick, .chart .value { font-size: 22px; }
   .dialog { padding: 18px; }
-  .dialog-actions .btn { flex: 1 1 auto; }
+  .dialog-actions .btn, .form-actions .btn { flex: 1 1 auto; min-height: 44px; }
+  .settings > summary, .settings form { padding-left: 14px; padding-right: 14px; }
+  .day { min-height: 44px; }
 }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; scroll-behavior: auto !important; } }
 @media print { .actions, .import, .toast, .top { display: none; } }

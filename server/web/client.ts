@@ -59,7 +59,7 @@ function showError(err, where) {
 }
 
 function clearError() {
-  ["alert", "renew-error"].forEach(function (id) { var b = $(id); if (b) { b.hidden = true; b.textContent = ""; } });
+  ["alert", "renew-error", "settings-error"].forEach(function (id) { var b = $(id); if (b) { b.hidden = true; b.textContent = ""; } });
 }
 
 var toastTimer = null;
@@ -98,6 +98,11 @@ async function refresh(focusId) {
     var fresh = doc.getElementById(id), cur = $(id);
     // An import in progress keeps its panel: its progress bar lives there.
     if (fresh && cur && cur.getAttribute("aria-busy") !== "true") cur.replaceWith(document.adoptNode(fresh));
+  });
+  // The settings form stays as the user left it; only its summaries follow the saved values.
+  ["settings-now", "set-check-in-hint"].forEach(function (id) {
+    var fresh = doc.getElementById(id), cur = $(id);
+    if (fresh && cur) cur.textContent = fresh.textContent;
   });
   wireImport();
   if (focusId) focusSomething(focusId);
@@ -362,6 +367,52 @@ if (renewDialog) {
       refresh(focusAfter(done.card).slice(1)).catch(showError);
     } else if (done.opener && document.contains(done.opener)) {
       done.opener.focus();
+    }
+  });
+}
+
+// ── Settings: name, time zone, locale, working days and hours, check-in interval ──
+
+var settingsForm = $("settings-form");
+if (settingsForm) {
+  settingsForm.addEventListener("submit", async function (e) {
+    e.preventDefault();
+    var save = $("settings-save");
+    if (save.disabled) return;
+    clearError();
+    var box = $("settings-error");
+    var f = settingsForm.elements;
+    var days = Array.prototype.filter.call(settingsForm.querySelectorAll("input[name=workDays]"), function (c) { return c.checked; })
+      .map(function (c) { return Number(c.value); });
+    if (!days.length) { showError(new ApiError("Pick at least one working day."), box); settingsForm.querySelector("input[name=workDays]").focus(); return; }
+    var checkIn = Number(f.checkInDays.value);
+    if (!f.checkInDays.value || !Number.isInteger(checkIn) || checkIn < 1 || checkIn > 730) {
+      showError(new ApiError("Check in after a whole number of days, from 1 to 730."), box); f.checkInDays.focus(); return;
+    }
+    if (!f.dayStart.value || !f.dayEnd.value) { showError(new ApiError("Give the time your working day starts and ends."), box); (f.dayStart.value ? f.dayEnd : f.dayStart).focus(); return; }
+    var name = f.displayName.value.trim();
+    var body = {
+      displayName: name ? name : null,
+      timeZone: f.timeZone.value.trim(),
+      locale: f.locale.value.trim(),
+      workDays: days,
+      dayStart: f.dayStart.value.slice(0, 5),
+      dayEnd: f.dayEnd.value.slice(0, 5),
+      checkInDays: checkIn,
+    };
+    save.disabled = true;
+    save.setAttribute("aria-busy", "true");
+    try {
+      var r = await api("PATCH", "/api/settings", body);
+      DATA.locale = r.settings.locale;
+      DATA.checkInDays = r.settings.checkInDays;
+      announce("Settings saved.");
+      await refresh();
+    } catch (err) {
+      showError(err, box);
+    } finally {
+      save.disabled = false;
+      save.removeAttribute("aria-busy");
     }
   });
 }

@@ -225,6 +225,82 @@ ${d.checkIns.length
 </section>`;
 }
 
+const WEEKDAYS: Array<[number, string, string]> = [
+  [1, "Mon", "Monday"],
+  [2, "Tue", "Tuesday"],
+  [3, "Wed", "Wednesday"],
+  [4, "Thu", "Thursday"],
+  [5, "Fri", "Friday"],
+  [6, "Sat", "Saturday"],
+  [7, "Sun", "Sunday"],
+];
+const LOCALES = ["en-GB", "en-US", "en-AU", "en-CA", "en-IE", "en-IN", "en-NZ", "en-ZA", "de-DE", "es-ES", "fr-FR", "it-IT", "nl-NL", "pt-BR", "sv-SE"];
+let timeZones: string[] | null = null;
+function timeZoneList(): string[] {
+  if (!timeZones) {
+    try {
+      timeZones = Intl.supportedValuesOf("timeZone");
+    } catch {
+      timeZones = [];
+    }
+    if (!timeZones.includes("UTC")) timeZones = ["UTC", ...timeZones];
+  }
+  return timeZones;
+}
+
+function settingsSection(d: Dashboard) {
+  const s = d.settings;
+  const days = WEEKDAYS.filter(([n]) => s.workDays.includes(n)).map(([, short]) => short).join(", ");
+  return html`<section class="section" id="settings" aria-labelledby="settings-h">
+<div class="section-head"><h2 id="settings-h">Settings</h2></div>
+<details class="panel settings" id="settings-details">
+<summary><span class="settings-summary-title">Your name, time zone and working hours</span> <span class="muted small" id="settings-now">${s.displayName ? `${s.displayName} · ` : ""}${s.timeZone} · ${days} ${s.dayStart}–${s.dayEnd}</span></summary>
+<form id="settings-form" novalidate>
+<div id="settings-error" class="alert" role="alert" hidden></div>
+<div class="settings-grid">
+<div class="field">
+<label for="set-name">Your name</label>
+<input id="set-name" name="displayName" type="text" maxlength="200" autocomplete="name" value="${s.displayName ?? ""}" aria-describedby="set-name-hint">
+<p id="set-name-hint" class="hint">Signs your “no news yet” updates. Leave empty to use one made from your address.</p>
+</div>
+<div class="field">
+<label for="set-tz">Time zone</label>
+<input id="set-tz" name="timeZone" type="text" list="set-tz-list" required maxlength="64" spellcheck="false" autocomplete="off" value="${s.timeZone}" aria-describedby="set-tz-hint">
+<p id="set-tz-hint" class="hint">A name such as Europe/London or America/New_York.</p>
+</div>
+<div class="field">
+<label for="set-locale">Date format (locale)</label>
+<input id="set-locale" name="locale" type="text" list="set-locale-list" required maxlength="35" spellcheck="false" autocomplete="off" value="${s.locale}" aria-describedby="set-locale-hint">
+<p id="set-locale-hint" class="hint">en-GB writes 25 November; en-US writes November 25.</p>
+</div>
+<div class="field">
+<label for="set-check-in">Check in after (days)</label>
+<input id="set-check-in" name="checkInDays" type="number" inputmode="numeric" min="1" max="730" step="1" required value="${String(s.checkInDays)}" aria-describedby="set-check-in-hint">
+<p id="set-check-in-hint" class="hint">Used by “Check in in ${s.checkInDays} days” on a promise.</p>
+</div>
+</div>
+<fieldset class="days">
+<legend>Working days</legend>
+<div class="day-list">${WEEKDAYS.map(
+    ([n, short, long]) => html`<label class="day"><input type="checkbox" name="workDays" value="${String(n)}"${s.workDays.includes(n) ? raw(" checked") : ""}><span aria-hidden="true">${short}</span><span class="visually-hidden">${long}</span></label>`,
+  )}</div>
+</fieldset>
+<fieldset class="days">
+<legend>Working hours</legend>
+<p class="hint">Reminders land on your calendar within these hours, in your time zone.</p>
+<div class="hours">
+<div class="field"><label for="set-start">Start</label><input id="set-start" name="dayStart" type="time" required value="${s.dayStart}"></div>
+<div class="field"><label for="set-end">End</label><input id="set-end" name="dayEnd" type="time" required value="${s.dayEnd}"></div>
+</div>
+</fieldset>
+<div class="form-actions"><button type="submit" class="btn primary" id="settings-save">Save settings</button></div>
+<datalist id="set-tz-list">${timeZoneList().map((z) => html`<option value="${z}"></option>`)}</datalist>
+<datalist id="set-locale-list">${LOCALES.map((l) => html`<option value="${l}"></option>`)}</datalist>
+</form>
+</details>
+</section>`;
+}
+
 function importPanel(empty: boolean) {
   return html`<section class="section import${empty ? " is-empty" : ""}" id="import" aria-labelledby="import-h">
 <div class="section-head">
@@ -274,7 +350,9 @@ ${forgottenSection(d)}
 ${chartsSection(d)}
 ${calendarSection(d)}`}
 </div>
+${empty ? "" : settingsSection(d)}
 ${importPanel(empty)}
+${empty ? settingsSection(d) : ""}
 ${renewDialog(d)}`;
   return layout({ title: "Kept", email: d.account.email, body, data: pageData(d), home: true });
 }

@@ -192,6 +192,42 @@ describe.runIf(available)("dashboard in a browser", () => {
     await shot(page, "05-error", false);
   });
 
+  it("saves settings that persist across a reload, and shows the API's message for a bad time zone", async () => {
+    const { page, url } = await start({ sample: true });
+    await page.goto(url);
+    const section = page.locator("#settings");
+    await section.getByText("Your name, time zone and working hours").click();
+    const name = section.getByLabel("Your name");
+    await name.waitFor();
+    await name.fill("Sam Recruiter");
+    await section.getByLabel("Start").fill("08:00");
+    await section.getByLabel("End").fill("16:30");
+    await section.getByRole("group", { name: "Working days" }).getByLabel("Friday").uncheck();
+    await section.getByRole("button", { name: "Save settings" }).click();
+    await page.locator("#toast", { hasText: "Settings saved." }).waitFor();
+    await page.locator("#settings-now", { hasText: "Sam Recruiter" }).waitFor();
+
+    await page.reload();
+    await page.locator("#settings summary").click();
+    expect(await section.getByLabel("Your name").inputValue()).toBe("Sam Recruiter");
+    expect(await section.getByLabel("Start").inputValue()).toBe("08:00");
+    expect(await section.getByLabel("End").inputValue()).toBe("16:30");
+    expect(await section.getByLabel("Friday").isChecked()).toBe(false);
+    expect(await section.getByLabel("Thursday").isChecked()).toBe(true);
+    const me = await (await fetch(`${url}/api/me`)).json();
+    expect(me.settings).toMatchObject({ displayName: "Sam Recruiter", dayStart: "08:00", dayEnd: "16:30", workDays: [1, 2, 3, 4] });
+    await section.scrollIntoViewIfNeeded();
+    await shot(page, "10-settings", false);
+
+    await section.getByLabel("Time zone").fill("Mars/Olympus");
+    await section.getByRole("button", { name: "Save settings" }).click();
+    const alert = page.locator("#settings-error");
+    await alert.getByText('"Mars/Olympus" is not an IANA time zone; use a name such as Europe/London.').waitFor();
+    expect(await alert.getAttribute("role")).toBe("alert");
+    await shot(page, "10-settings-error", false);
+    expect((await (await fetch(`${url}/api/me`)).json()).settings.timeZone).toBe("Europe/London");
+  });
+
   it("renders in dark mode", async () => {
     const { page, url } = await start({ sample: true, colorScheme: "dark" });
     await page.goto(url);

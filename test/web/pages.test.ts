@@ -189,6 +189,40 @@ describe("the dashboard", () => {
     expect(r.text).toContain(`data-check-in-id="${k.json.id}"`);
     expect(r.text).toContain('aria-label="Cancel check-in with Ana Silva"');
   });
+
+  it("has a settings section with the current values, labelled, the working days in a fieldset", async () => {
+    const app = makeApp();
+    await seed(app);
+    const p = await call(app, "PATCH", "/api/settings", {
+      body: { displayName: "Sam <Lee>", timeZone: "America/New_York", locale: "en-US", workDays: [1, 2, 3, 4], dayStart: "08:30", dayEnd: "16:00", checkInDays: 30 },
+    });
+    expect(p.status, p.text).toBe(200);
+    const html = (await call(app, "GET", "/")).text;
+    const start = html.indexOf('id="settings"');
+    expect(start).toBeGreaterThan(html.indexOf('id="calendar"'));
+    const settings = html.slice(start, html.indexOf("</section>", start));
+    expect(settings).toMatch(/<h2 id="settings-h">Settings<\/h2>/);
+    expect(settings).toMatch(/<details class="panel settings"/);
+    expect(settings).toMatch(/<label for="set-name">Your name<\/label>\s*<input id="set-name" name="displayName"[^>]*value="Sam &lt;Lee&gt;"/);
+    expect(settings).toMatch(/<input id="set-tz" name="timeZone"[^>]*list="set-tz-list"[^>]*value="America\/New_York"/);
+    expect(settings).toContain('<option value="Europe/London"></option>');
+    expect(settings).toMatch(/<input id="set-locale" name="locale"[^>]*value="en-US"/);
+    expect(settings).toMatch(/<input id="set-start" name="dayStart" type="time"[^>]*value="08:30"/);
+    expect(settings).toMatch(/<input id="set-end" name="dayEnd" type="time"[^>]*value="16:00"/);
+    expect(settings).toMatch(/<input id="set-check-in" name="checkInDays" type="number"[^>]*value="30"/);
+    expect(settings).toMatch(/<fieldset class="days">\s*<legend>Working days<\/legend>/);
+    const checked = [...settings.matchAll(/name="workDays" value="(\d)"( checked)?/g)].map((m) => [Number(m[1]), !!m[2]]);
+    expect(checked).toEqual([[1, true], [2, true], [3, true], [4, true], [5, false], [6, false], [7, false]]);
+    expect(settings).toContain('<span class="visually-hidden">Friday</span>');
+    expect(settings).toMatch(/id="settings-error" class="alert" role="alert" hidden/);
+    expect(settings).toMatch(/<button type="submit" class="btn primary" id="settings-save">Save settings<\/button>/);
+  });
+
+  it("offers the settings on the empty page too, after the import", async () => {
+    const html = (await call(makeApp(), "GET", "/")).text;
+    expect(html.indexOf('id="settings"')).toBeGreaterThan(html.indexOf('id="import"'));
+    expect(html).toMatch(/<input id="set-tz" name="timeZone"[^>]*value="Europe\/London"/);
+  });
 });
 
 describe("one promise's page", () => {
