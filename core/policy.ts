@@ -8,7 +8,6 @@ import {
   isValidTimeZone,
   localDateOf,
   weekdayOf,
-  zonedParts,
   zonedTimeToInstant,
   type LocalDate,
 } from "./time";
@@ -164,10 +163,4 @@ export function checkInAt(now: number, days: number, s: WorkSettings): { at: num
 /** True when the promise is past its due date in the user's zone. */
 export function isOverdue(dueDate: LocalDate, now: number, s: WorkSettings): boolean {
   return localDateOf(now, s.timeZone) > dueDate;
-}
-
-/** Working hours as the user sees them, for labels. */
-export function localClock(instant: number, timeZone: string): string {
-  const p = zonedParts(instant, timeZone);
-  return `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
 }

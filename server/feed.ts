@@ -6,9 +6,8 @@ import type { Hono } from "hono";
 import type { CalendarEventSpec } from "../core/ports";
 import { schema, type Db } from "./db";
 import type { AccountRow } from "./store";
-import { renderFeed, type FeedEvent } from "./ics";
+import { CANCELLED_RETENTION_MS, renderFeed, type FeedEvent } from "./ics";
 
-const KEEP_CANCELLED_MS = 30 * 86_400_000;
 const RECENT_MS = 30 * 86_400_000;
 
 export async function feedEvents(db: Db, accountId: string, now: number): Promise<FeedEvent[]> {
@@ -23,7 +22,7 @@ export async function feedEvents(db: Db, accountId: string, now: number): Promis
         // The future and the last month: older follow-ups are history, and a long
         // backlog must not push new events out of the feed.
         gt(r.startsAt, now - RECENT_MS),
-        or(inArray(r.state, ["pending", "created"]), and(inArray(r.state, ["cancelled", "deleted"]), gt(r.updatedAt, now - KEEP_CANCELLED_MS))),
+        or(inArray(r.state, ["pending", "created"]), and(inArray(r.state, ["cancelled", "deleted"]), gt(r.updatedAt, now - CANCELLED_RETENTION_MS))),
       ),
     )
     .orderBy(desc(r.startsAt))

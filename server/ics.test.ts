@@ -2,9 +2,8 @@ import fc from "fast-check";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { zonedParts, zonedTimeToInstant } from "../core/time";
-import { CANCELLED_RETENTION_MS, escapeText, feedEvents, foldLine, renderFeed, type FeedEvent } from "./ics";
+import { escapeText, foldLine, renderFeed, type FeedEvent } from "./ics";
 
-const day = 86_400_000;
 const ev = (p: Partial<FeedEvent> = {}): FeedEvent => ({
   uid: "commitment-1@kept.example.com",
   sequence: 0,
@@ -162,19 +161,6 @@ describe("renderFeed", () => {
     expect(events).toHaveLength(0);
     expect(() => renderFeed({ calendarName: "Kept", events: [ev({ end: ev().start })] })).toThrow(/end must be after start/);
     expect(() => renderFeed({ calendarName: "Kept", events: [ev({ sequence: -1 })] })).toThrow(/sequence/);
-  });
-});
-
-describe("feedEvents", () => {
-  it("keeps live events, and cancelled ones only within the retention window", () => {
-    const now = Date.UTC(2026, 10, 30);
-    const list = [
-      ev({ uid: "live", updatedAt: now - 100 * day }),
-      ev({ uid: "recent", status: "cancelled", updatedAt: now - 2 * day }),
-      ev({ uid: "edge", status: "cancelled", updatedAt: now - CANCELLED_RETENTION_MS }),
-      ev({ uid: "old", status: "cancelled", updatedAt: now - CANCELLED_RETENTION_MS - 1 }),
-    ];
-    expect(feedEvents(list, now).map((e) => e.uid)).toEqual(["live", "recent", "edge"]);
   });
 });
 

@@ -38,19 +38,12 @@ export interface FeedInput {
 
 export const PRODUCT_ID = "-//Kept//Kept follow-ups//EN";
 
-/** How long a cancelled event stays in the feed so that subscribers drop it. */
-export const CANCELLED_RETENTION_MS = 30 * 86_400_000;
-
 /**
- * The events a feed should carry at `now`: everything live, and cancelled events
- * for a while after their cancellation. Clients that honour STATUS:CANCELLED
- * (with the higher SEQUENCE) remove the event on their next poll; clients that
- * mirror the feed drop it once it leaves. Feeds are polled every few hours (and
- * Google's can lag a day or more), hence a generous window.
+ * How long a cancelled event stays in the feed (server/feed.ts selects by it):
+ * clients that honour STATUS:CANCELLED with the higher SEQUENCE remove it on
+ * their next poll, and feeds are polled every few hours (Google's can lag a day).
  */
-export function feedEvents<T extends Pick<FeedEvent, "status" | "updatedAt">>(events: readonly T[], now: number, retentionMs = CANCELLED_RETENTION_MS): T[] {
-  return events.filter((e) => e.status !== "cancelled" || now - e.updatedAt <= retentionMs);
-}
+export const CANCELLED_RETENTION_MS = 30 * 86_400_000;
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11) and drops characters TEXT may not hold. */
 export function escapeText(s: string): string {

@@ -26,6 +26,7 @@ import { schema, type Db, type Tx } from "./db";
 import {
   accountRef,
   getAccount,
+  perConnection,
   getCommitment,
   senderName,
   settingsOf,
@@ -1035,16 +1036,7 @@ function cancelReminders(tx: Tx, owner: ReturnType<typeof eq>) {
 
 const COMMITMENT_FIELDS = Object.keys(getTableColumns(schema.commitments)) as Array<keyof typeof schema.commitments.$inferInsert>;
 
-const hotStatements = new WeakMap<Tx, ReturnType<typeof prepareHot>>();
-
-function hot(tx: Tx): ReturnType<typeof prepareHot> {
-  let h = hotStatements.get(tx);
-  if (!h) {
-    h = prepareHot(tx);
-    hotStatements.set(tx, h);
-  }
-  return h;
-}
+const hot = perConnection(prepareHot);
 
 /** Thrown by the crash-test seam to stop a sweep the way a dying process would. */
 export class SimulatedCrash extends Error {}

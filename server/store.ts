@@ -161,16 +161,20 @@ function buildPrepared(db: Db) {
   };
 }
 
-const preparedCache = new WeakMap<Db, ReturnType<typeof buildPrepared>>();
-
-function preparedFor(db: Db): ReturnType<typeof buildPrepared> {
-  let p = preparedCache.get(db);
-  if (!p) {
-    p = buildPrepared(db);
-    preparedCache.set(db, p);
-  }
-  return p;
+/** `build(conn)` once per connection or transaction, remembered while it lives. */
+export function perConnection<C extends object, T>(build: (conn: C) => T): (conn: C) => T {
+  const made = new WeakMap<C, T>();
+  return (conn) => {
+    let value = made.get(conn);
+    if (value === undefined) {
+      value = build(conn);
+      made.set(conn, value);
+    }
+    return value;
+  };
 }
+
+const preparedFor = perConnection(buildPrepared);
 
 export async function findAccount(db: Db, identity: Pick<Identity, "provider" | "tenantId" | "subject">): Promise<AccountRow | undefined> {
   const [row] = await preparedFor(db).accountByIdentity.execute(identity);

@@ -297,6 +297,14 @@ describe("the API", () => {
     expect(feed.headers.get("content-type")).toMatch(/text\/calendar/);
     expect(feed.text).toContain("BEGIN:VEVENT");
     expect(feed.text).toContain("Get back to Ana Silva");
+    // A kept promise's event stays in the feed as cancelled for a while, so subscribers drop it, then leaves.
+    const id = (await call(app, "GET", "/api/commitments")).json.items[0].id;
+    await call(app, "POST", `/api/commitments/${id}/keep`);
+    const afterKeep = (await call(app, "GET", new URL(url).pathname)).text;
+    expect(afterKeep).toContain("STATUS:CANCELLED");
+    expect(afterKeep).toMatch(/SEQUENCE:1/);
+    clock.advance(31 * 86_400_000);
+    expect((await call(app, "GET", new URL(url).pathname)).text).not.toContain("BEGIN:VEVENT");
     const rotated = (await call(app, "POST", "/api/feed/rotate")).json.url;
     expect(rotated).not.toBe(url);
     expect((await call(app, "GET", new URL(url).pathname)).status).toBe(404);
