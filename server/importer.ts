@@ -9,7 +9,8 @@ import type { Ledger } from "./ledger";
 import { scanMailbox, type ScanError, type ScanProgress, type ScanReport } from "./import/scan";
 import { getAccount, settingsOf } from "./store";
 
-const BATCH = 500;
+// Messages per ledger transaction: each costs a few statements, whatever its size.
+const BATCH = 2000;
 
 export interface ImportReport {
   messages: number;

@@ -2,7 +2,8 @@
 // events out. Every state change and the provider operations it implies are
 // written in one transaction (the outbox), then attempted at once; the sweep
 // retries what failed and puts the next follow-up on the calendar.
-import { and, asc, eq, getTableColumns, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNotNull, lte, sql, type Column } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { BatchItem } from "drizzle-orm/batch";
 import { KeptError } from "../core/errors";
 import { isActive, keepsCommitment, chasesCommitment, transition, type LedgerAction } from "../core/ledger";
@@ -89,6 +90,33 @@ interface Pending {
   /** An import: events wait for placeEvents, so replaying a thread doesn't make and unmake them. */
   deferEvents?: boolean;
 }
+
+interface NewCommitmentInput {
+  msg: SentMessage;
+  counterparts: Counterpart[];
+  sentence: string;
+  trigger: string | null;
+  kind: CommitmentKind;
+  statedDue: string | null;
+  source: CommitmentSource;
+  renewedFromId: string | null;
+  now: number;
+  id?: string;
+}
+
+interface CheckInInput {
+  counterpart: Counterpart;
+  subject: string;
+  note: string | null;
+  commitmentId: string | null;
+  threadId: string | null;
+  days: number;
+  reason: "bad-news" | "manual";
+  from: number;
+  now: number;
+}
+
+const createdDetail = (c: Commitment, input: NewCommitmentInput) => ({ dueDate: c.dueDate, dueStated: c.dueStated, source: input.source, renewedFromId: input.renewedFromId });
 
 export type LedgerActionInput =
   | { type: "keep" }
@@ -231,8 +259,11 @@ export class Ledger {
   }
 
   /**
-   * Many messages in one transaction, in the order given (an import's replay).
-   * Their first calendar attempts are left to the next sweep, which does them in bulk.
+   * Many messages in one transaction, in the order given (an import's replay),
+   * with the same outcome as recordSent / recordReceived one message at a time.
+   * Set-based: the batch's processed marks go in with one statement, the open
+   * promises on its threads come out with one, the replay runs in memory, and
+   * what it wrote goes back a statement per table. Events wait for placeEvents.
    */
   async recordMany(
     accountId: string,
@@ -241,17 +272,197 @@ export class Ledger {
   ): Promise<Array<RecordSentResult | RecordReceivedResult>> {
     if (items.length === 0) return [];
     const now = this.deps.clock();
-    const pending: Pending = { outboxKeys: [], deferEvents: true };
     return this.db.transaction(async (tx) => {
       const account = await mustAccount(tx, accountId);
-      const out: Array<RecordSentResult | RecordReceivedResult> = [];
-      for (const item of items) {
-        out.push(
-          item.kind === "sent"
-            ? await this.sentIn(tx, account, item.msg, item.detection, source, pending, now)
-            : await this.receivedIn(tx, account, item.msg, pending, now),
-        );
+      const s = settingsOf(account);
+      const own = new Set([normaliseAddress(account.email ?? ""), ...account.addresses.map(normaliseAddress)]);
+
+      // Processed marks: a message is new when every key it has went in, and went in for it
+      // (the first of two messages with one key in a batch takes it, as one at a time would).
+      const keysOf = (item: (typeof items)[number]) =>
+        item.kind === "sent" && item.msg.internetMessageId ? [item.msg.messageId, `rfc822:${item.msg.internetMessageId}`] : [item.msg.messageId];
+      const marks: Array<[string, string]> = [];
+      for (const item of items) for (const key of keysOf(item)) marks.push([key, item.kind]);
+      const inserted = new Set(
+        (
+          await tx.all<{ message_id: string }>(sql`
+            insert into processed_messages (account_id, message_id, direction, at)
+            select ${accountId}, ${j(0)}, ${j(1)}, ${now} from json_each(${JSON.stringify(marks)}) where true
+            on conflict do nothing returning message_id`)
+        ).map((r) => r.message_id),
+      );
+      const taken = new Set<string>();
+      const fresh = items.map((item) => {
+        let n = 0;
+        const keys = keysOf(item);
+        for (const key of keys) if (inserted.has(key) && !taken.has(key) && taken.add(key)) n++;
+        return n === keys.length;
+      });
+
+      // The open promises on the batch's threads, each thread's in the order its own query gives them.
+      const threadIds = [...new Set(items.filter((_, i) => fresh[i]).map((item) => item.msg.threadId))];
+      const active = new Map<string, Commitment[]>();
+      if (threadIds.length > 0) {
+        const rows = await tx.all<Record<string, unknown>>(sql`
+          select * from commitments indexed by commitments_thread
+          where account_id = ${accountId} and thread_id in (select value from json_each(${JSON.stringify(threadIds)})) and status in ('open', 'snoozed')
+          order by rowid`);
+        for (const row of rows) {
+          const c = toCommitment(commitmentFromDriver(row));
+          const list = active.get(c.threadId);
+          if (list) list.push(c);
+          else active.set(c.threadId, [c]);
+        }
       }
+
+      const created = new Map<string, Commitment>(); // made in this batch: inserted in their final state
+      const changed = new Map<string, Commitment>(); // already in the ledger: their final state updated
+      const history: Array<typeof schema.commitmentHistory.$inferInsert> = [];
+      const cancel = new Set<string>();
+      const checkIns: Array<ReturnType<Ledger["newCheckIn"]>> = [];
+      const put = (before: Commitment, after: Commitment) => {
+        const list = active.get(before.threadId)!;
+        const at = list.indexOf(before);
+        if (isActive(after)) list[at] = after;
+        else list.splice(at, 1);
+        (created.has(after.id) ? created : changed).set(after.id, after);
+      };
+      // Ledger.apply, in memory (events deferred).
+      const apply = (c: Commitment, action: LedgerAction, historyAt?: number): Commitment => {
+        const t = transition(c, action, s);
+        put(c, t.commitment);
+        history.push({ commitmentId: c.id, at: historyAt ?? t.history.at, type: t.history.type, detail: t.history.detail });
+        // One made in this batch has no events yet.
+        if (t.reminders.cancelFuture && !created.has(c.id)) cancel.add(c.id);
+        return t.commitment;
+      };
+
+      const out: Array<RecordSentResult | RecordReceivedResult> = [];
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        const onThread = [...(active.get(item.msg.threadId) ?? [])];
+        if (item.kind === "received") {
+          // Ledger.receivedIn
+          if (!fresh[i]) {
+            out.push({ duplicate: true, chased: [] });
+            continue;
+          }
+          const msg = item.msg;
+          const from = normaliseAddress(msg.from.address);
+          const chased: Commitment[] = [];
+          for (const c of onThread) {
+            if (!chasesCommitment(c, { threadId: msg.threadId, receivedAt: msg.receivedAt, from })) continue;
+            chased.push(apply(c, { type: "chase", at: now, messageId: msg.messageId, receivedAt: Math.min(msg.receivedAt, now) }, msg.receivedAt));
+          }
+          out.push({ duplicate: false, chased });
+          continue;
+        }
+        // Ledger.sentIn
+        if (!fresh[i]) {
+          out.push({ duplicate: true, created: [], kept: [], checkInId: null });
+          continue;
+        }
+        const { msg, detection } = item;
+        const recipients = [...msg.to, ...msg.cc].map((p) => normaliseAddress(p.address));
+        const composed = onThread.find(
+          (c) => c.messageId.startsWith(COMPOSED_PREFIX) && c.sentAt <= msg.sentAt && recipients.includes(c.counterparts[0]?.address ?? ""),
+        );
+        if (composed) {
+          put(composed, { ...composed, messageId: msg.messageId, internetMessageId: msg.internetMessageId, updatedAt: now });
+          out.push({ duplicate: false, created: [], kept: [], checkInId: null });
+          continue;
+        }
+        const kept: Commitment[] = [];
+        for (const c of onThread) {
+          if (msg.internetMessageId && c.internetMessageId === msg.internetMessageId) continue;
+          if (!keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients })) continue;
+          kept.push(apply(c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }));
+        }
+        const counterparts = dedupe([...msg.to, ...msg.cc]).filter((p) => !own.has(p.address));
+        const made: Commitment[] = [];
+        let checkInId: string | null = null;
+        if (!detection.autoReply && counterparts.length > 0) {
+          const found = detection.commitments;
+          if (found.length > 0) {
+            const dated = found.filter((f) => f.dueDate !== null).sort((a, b) => a.dueDate!.localeCompare(b.dueDate!));
+            const primary = dated[0] ?? found[0]!;
+            const input: NewCommitmentInput = {
+              msg,
+              counterparts,
+              sentence: primary.sentence,
+              trigger: primary.trigger,
+              kind: primary.kind,
+              statedDue: primary.dueDate,
+              source,
+              renewedFromId: null,
+              now,
+            };
+            const { c } = this.newCommitment(account, s, input);
+            created.set(c.id, c);
+            const list = active.get(c.threadId);
+            if (list) list.push(c);
+            else active.set(c.threadId, [c]);
+            history.push({ commitmentId: c.id, at: msg.sentAt, type: "created", detail: createdDetail(c, input) });
+            made.push(c);
+          }
+          if (detection.badNews) {
+            const checkIn = this.newCheckIn(account, s, {
+              counterpart: counterparts[0]!,
+              subject: msg.subject,
+              note: detection.badNews.sentence.slice(0, SENTENCE_CAP),
+              commitmentId: made[0]?.id ?? null,
+              threadId: msg.threadId,
+              days: s.checkInDays,
+              reason: "bad-news",
+              from: msg.sentAt,
+              now,
+            });
+            checkIns.push(checkIn);
+            checkInId = checkIn.row.id;
+          }
+        }
+        out.push({ duplicate: false, created: made, kept, checkInId });
+      }
+
+      // Write it all back: new promises before their history (a foreign key), then the rest.
+      await insertJson(tx, schema.commitments, [...created.values()].map(toRow));
+      if (changed.size > 0) {
+        const rows = [...changed.values()].map((c) => [
+          c.id, c.messageId, c.internetMessageId, c.status, c.snoozedUntil, c.chasedAt, c.chaseCount, c.keptAt,
+          c.keptMessageId, c.dismissedReason, c.renewedToId, c.nextReminderAt, c.reminderCount, c.updatedAt,
+        ]);
+        await tx.run(sql`
+          with v as (select ${j(0)} as id, ${j(1)} as message_id, ${j(2)} as internet_message_id, ${j(3)} as status, ${j(4)} as snoozed_until,
+                            ${j(5)} as chased_at, ${j(6)} as chase_count, ${j(7)} as kept_at, ${j(8)} as kept_message_id, ${j(9)} as dismissed_reason,
+                            ${j(10)} as renewed_to_id, ${j(11)} as next_reminder_at, ${j(12)} as reminder_count, ${j(13)} as updated_at
+                     from json_each(${JSON.stringify(rows)}))
+          update commitments set
+            message_id = v.message_id, internet_message_id = v.internet_message_id, status = v.status, snoozed_until = v.snoozed_until,
+            chased_at = v.chased_at, chase_count = v.chase_count, kept_at = v.kept_at, kept_message_id = v.kept_message_id,
+            dismissed_reason = v.dismissed_reason, renewed_to_id = v.renewed_to_id, next_reminder_at = v.next_reminder_at,
+            reminder_count = v.reminder_count, updated_at = v.updated_at
+          from v where commitments.id = v.id`);
+      }
+      await insertJson(tx, schema.commitmentHistory, history);
+      const outbox: Array<typeof schema.outbox.$inferInsert> = [];
+      if (cancel.size > 0) {
+        // Ledger.cancelFutureReminders for every promise this batch ended or moved.
+        const r = schema.reminders;
+        const cancelled = await tx
+          .update(r)
+          .set({ state: "cancelled", version: sql`${r.version} + 1`, updatedAt: now })
+          .where(and(sql`${r.commitmentId} in (select value from json_each(${JSON.stringify([...cancel])}))`, inArray(r.state, ["pending", "created"]), sql`${r.startsAt} > ${now}`))
+          .returning({ id: r.id, commitmentId: r.commitmentId });
+        for (const c of cancelled) {
+          outbox.push(this.outboxRow(accountId, { key: `delete:${c.id}`, op: "delete_event", reminderId: c.id, commitmentId: c.commitmentId, payload: {} }, now));
+        }
+      }
+      await insertJson(tx, schema.checkIns, checkIns.map((c) => c.row));
+      await insertJson(tx, schema.reminders, checkIns.map((c) => c.reminder));
+      for (const c of checkIns) {
+        outbox.push(this.outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: c.spec } }, now));
+      }
+      await insertJson(tx, schema.outbox, outbox, { ignoreConflicts: true });
       return out;
     });
   }
@@ -787,20 +998,19 @@ export class Ledger {
     tx: Tx,
     account: AccountRow,
     s: WorkSettings,
-    input: {
-      msg: SentMessage;
-      counterparts: Counterpart[];
-      sentence: string;
-      trigger: string | null;
-      kind: CommitmentKind;
-      statedDue: string | null;
-      source: CommitmentSource;
-      renewedFromId: string | null;
-      now: number;
-      id?: string;
-    },
+    input: NewCommitmentInput,
     pending: Pending,
   ): Promise<Commitment> {
+    const { c, nextAt } = this.newCommitment(account, s, input);
+    await hot(tx).insertCommitment.run(toRow(c));
+    await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: input.msg.sentAt, type: "created", detail: createdDetail(c, input) });
+    if (nextAt !== null && !pending.deferEvents) await this.addReminder(tx, account, s, c, nextAt, pending, input.now);
+    // Otherwise the sweep sees a reminder time already past and schedules the next one straight away.
+    return c;
+  }
+
+  /** The commitment a message makes, and when its first follow-up goes on the calendar (null: the sweep's). */
+  private newCommitment(account: AccountRow, s: WorkSettings, input: NewCommitmentInput): { c: Commitment; nextAt: number | null } {
     const first = firstReminder(input.msg.sentAt, input.statedDue, s);
     const id = input.id ?? this.deps.newId();
     // A promise read long after it was made (an import) gets its first follow-up now, not in the past.
@@ -835,16 +1045,7 @@ export class Ledger {
       createdAt: input.now,
       updatedAt: input.now,
     };
-    await hot(tx).insertCommitment.run(toRow(c));
-    await tx.insert(schema.commitmentHistory).values({
-      commitmentId: id,
-      at: input.msg.sentAt,
-      type: "created",
-      detail: { dueDate: c.dueDate, dueStated: c.dueStated, source: input.source, renewedFromId: input.renewedFromId },
-    });
-    if (nextAt !== null && !pending.deferEvents) await this.addReminder(tx, account, s, c, nextAt, pending, input.now);
-    // Otherwise the sweep sees a reminder time already past and schedules the next one straight away.
-    return c;
+    return { c, nextAt };
   }
 
   private async addReminder(tx: Tx, account: AccountRow, s: WorkSettings, c: Commitment, at: number, pending: Pending, now: number) {
@@ -881,20 +1082,23 @@ export class Ledger {
     }
   }
 
-  private async insertCheckIn(
-    tx: Tx,
-    account: AccountRow,
-    s: WorkSettings,
-    input: { counterpart: Counterpart; subject: string; note: string | null; commitmentId: string | null; threadId: string | null; days: number; reason: "bad-news" | "manual"; from: number; now: number },
-    pending: Pending,
-  ): Promise<string> {
+  private async insertCheckIn(tx: Tx, account: AccountRow, s: WorkSettings, input: CheckInInput, pending: Pending): Promise<string> {
+    const { row, reminder, spec } = this.newCheckIn(account, s, input);
+    await tx.insert(schema.checkIns).values(row);
+    await tx.insert(schema.reminders).values(reminder);
+    await this.enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: spec } }, pending, input.now);
+    return row.id;
+  }
+
+  /** A check-in's row, its one calendar reminder and that event, as insertCheckIn writes them. */
+  private newCheckIn(account: AccountRow, s: WorkSettings, input: CheckInInput) {
     if (!Number.isInteger(input.days) || input.days < 1 || input.days > 730)
       throw new KeptError("bad_request", "A check-in must be 1 to 730 days away.");
     const id = this.deps.newId();
     // N days after the news; bad news found in old mail, already past that, gets its check-in soon.
     let when = checkInAt(input.from, input.days, s);
     if (when.at <= input.now) when = checkInAt(input.now, 1, s);
-    await tx.insert(schema.checkIns).values({
+    const row = {
       id,
       accountId: account.id,
       counterpartAddress: input.counterpart.address,
@@ -909,7 +1113,7 @@ export class Ledger {
       reason: input.reason,
       createdAt: input.now,
       updatedAt: input.now,
-    });
+    } satisfies typeof schema.checkIns.$inferInsert;
     const rid = `${id}.1`;
     const who = input.counterpart.name ?? input.counterpart.address;
     const spec: CalendarEventSpec = {
@@ -932,9 +1136,7 @@ export class Ledger {
       alarmMinutes: 0,
     };
     spec.descriptionHtml = textToHtml(spec.description);
-    await tx.insert(schema.reminders).values(reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now));
-    await this.enqueue(tx, account.id, { key: `event:${rid}`, op: "create_event", reminderId: rid, commitmentId: null, payload: { event: spec } }, pending, input.now);
-    return id;
+    return { row, reminder: reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now), spec };
   }
 
   private outboxRow(
@@ -1037,6 +1239,43 @@ function cancelReminders(tx: Tx, owner: ReturnType<typeof eq>) {
 const COMMITMENT_FIELDS = Object.keys(getTableColumns(schema.commitments)) as Array<keyof typeof schema.commitments.$inferInsert>;
 
 const hot = perConnection(prepareHot);
+
+/** One field of the JSON row `value` that json_each gives (bulk statements take their rows as one JSON parameter). */
+const j = (path: number) => sql.raw(`json_extract(value, '$[${path}]')`);
+
+/**
+ * Rows into `table` in one statement, as drizzle's insert would write them (its
+ * column names and value mapping), with the rows as one JSON parameter: an
+ * import writes thousands at once, past SQLite's limit on bound parameters.
+ */
+async function insertJson<T extends SQLiteTable>(tx: Tx, table: T, rows: Array<T["$inferInsert"]>, opts: { ignoreConflicts?: boolean } = {}): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const keys = Object.keys(rows[0]!).filter((k) => (rows[0] as Record<string, unknown>)[k] !== undefined);
+  const cols = keys.map((k) => columns[k]!);
+  const data = rows.map((row) =>
+    keys.map((k, i) => {
+      const v = (row as Record<string, unknown>)[k];
+      return v === null || v === undefined ? null : cols[i]!.mapToDriverValue(v);
+    }),
+  );
+  await tx.run(sql`
+    insert into ${table} (${sql.raw(cols.map((c) => `"${c.name}"`).join(", "))})
+    select ${sql.raw(cols.map((_, i) => `json_extract(value, '$[${i}]')`).join(", "))} from json_each(${JSON.stringify(data)}) where true
+    ${sql.raw(opts.ignoreConflicts ? "on conflict do nothing" : "")}`);
+}
+
+const COMMITMENT_COLUMNS = Object.entries(getTableColumns(schema.commitments));
+
+/** A commitments row as SQLite gives it (snake_case, JSON as text) → as drizzle's select gives it. */
+function commitmentFromDriver(row: Record<string, unknown>): typeof schema.commitments.$inferSelect {
+  const out: Record<string, unknown> = {};
+  for (const [key, col] of COMMITMENT_COLUMNS) {
+    const v = row[col.name];
+    out[key] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+  }
+  return out as typeof schema.commitments.$inferSelect;
+}
 
 /** Thrown by the crash-test seam to stop a sweep the way a dying process would. */
 export class SimulatedCrash extends Error {}
