@@ -41,6 +41,8 @@ const MINUTE = 60_000;
 const LEASE_MS = 2 * MINUTE;
 const MAX_ATTEMPTS = 12;
 const PROVIDER_CONCURRENCY = 8;
+/** Open promises placeEvents reads at a time. */
+const PLACE_PAGE = 2000;
 /** The message id a renewed promise holds until the update it lives in is seen as sent. */
 const COMPOSED_PREFIX = "kept-update-";
 
@@ -473,24 +475,50 @@ export class Ledger {
    */
   async placeEvents(accountId: string): Promise<number> {
     const now = this.deps.clock();
-    const pending: Pending = { outboxKeys: [] };
     const c = schema.commitments;
+    const r = schema.reminders;
     return this.db.transaction(async (tx) => {
       const account = await mustAccount(tx, accountId);
       const s = settingsOf(account);
-      const rows = await tx
-        .select()
-        .from(c)
-        .where(
-          and(
-            eq(c.accountId, accountId),
-            inArray(c.status, ["open", "snoozed"]),
-            sql`${c.nextReminderAt} > ${now}`,
-            sql`not exists (select 1 from reminders r where r.commitment_id = ${c.id} and r.state in ('pending', 'created') and r.starts_at > ${now})`,
-          ),
+      let placed = 0;
+      // A page at a time, in id order, so a large import's open promises never sit in memory at once.
+      for (let after = ""; ; ) {
+        const rows = await tx
+          .select()
+          .from(c)
+          .where(
+            and(
+              eq(c.accountId, accountId),
+              inArray(c.status, ["open", "snoozed"]),
+              sql`${c.nextReminderAt} > ${now}`,
+              sql`${c.id} > ${after}`,
+              sql`not exists (select 1 from reminders r where r.commitment_id = ${c.id} and r.state in ('pending', 'created') and r.starts_at > ${now})`,
+            ),
+          )
+          .orderBy(asc(c.id))
+          .limit(PLACE_PAGE);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]!.id;
+        // Ledger.addReminder for each, in a few statements.
+        const seqs = new Map<string, number>();
+        const last = await tx
+          .select({ id: r.commitmentId, seq: sql<number>`max(${r.seq})` })
+          .from(r)
+          .where(sql`${r.commitmentId} in (select value from json_each(${JSON.stringify(rows.map((row) => row.id))}))`)
+          .groupBy(r.commitmentId);
+        for (const l of last) seqs.set(l.id!, Number(l.seq));
+        const made = rows.map((row) => this.reminderFor(toCommitment(row), s, row.nextReminderAt!, (seqs.get(row.id) ?? 0) + 1, now));
+        await insertJson(tx, r, made.map((m) => m.row));
+        await insertJson(
+          tx,
+          schema.outbox,
+          made.map((m) => this.outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
+          { ignoreConflicts: true },
         );
-      for (const row of rows) await this.addReminder(tx, account, s, toCommitment(row), row.nextReminderAt!, pending, now);
-      return rows.length;
+        placed += rows.length;
+        if (rows.length < PLACE_PAGE) break;
+      }
+      return placed;
     });
   }
 

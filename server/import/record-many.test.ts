@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import type { Counterpart, ReceivedMessage, SentMessage } from "../../core/model";
 import { makeWorld, type World } from "../../test/support";
 import type { DetectionSummary } from "../ledger";
-import { getAccount } from "../store";
+import { getAccount, getCommitment, settingsOf } from "../store";
 
 type Item = { kind: "sent"; msg: SentMessage; detection: DetectionSummary } | { kind: "received"; msg: ReceivedMessage };
 
@@ -145,5 +145,31 @@ describe("Ledger.recordMany", () => {
     // Events that were on the calendar for promises now kept or moved are on their way out.
     expect(got.outbox.filter((o) => String(o).includes('"op":"delete_event"')).length).toBeGreaterThanOrEqual(2);
     expect(got.commitments.some((c) => String(c).includes('"message_id":"s-4"'))).toBe(true);
+  });
+
+  it("places events as adding each open promise's reminder in turn does", async () => {
+    const bulk = await world();
+    const one = await world();
+    for (const w of [bulk, one]) {
+      w.clock.set("2026-11-04T08:00:00Z"); // before most of the batch's due dates
+      await w.ledger.recordMany(w.accountId, batch, "import");
+    }
+    const placed = await bulk.ledger.placeEvents(bulk.accountId);
+    const now = one.clock.now;
+    const rows = await one.opened.db.all<{ id: string }>(sql`
+      select id from commitments where status in ('open', 'snoozed') and next_reminder_at > ${now}
+        and not exists (select 1 from reminders r where r.commitment_id = commitments.id and r.state in ('pending', 'created') and r.starts_at > ${now})`);
+    expect(placed).toBe(rows.length);
+    expect(placed).toBeGreaterThan(1);
+    const l = one.ledger as unknown as { addReminder: (...a: unknown[]) => Promise<void> };
+    await one.opened.db.transaction(async (tx) => {
+      const account = (await getAccount(tx, one.accountId))!;
+      for (const { id } of rows) {
+        const c = (await getCommitment(tx, one.accountId, id))!;
+        await l.addReminder.call(one.ledger, tx, account, settingsOf(account), c, c.nextReminderAt, { outboxKeys: [] }, now);
+      }
+    });
+    const bare = (d: unknown) => JSON.stringify(d).replaceAll(bulk.accountId, "ACCOUNT").replaceAll(one.accountId, "ACCOUNT");
+    expect(bare(await dump(bulk))).toBe(bare(await dump(one)));
   });
 });
