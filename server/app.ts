@@ -1,6 +1,6 @@
 // createApp(deps): the one Hono app both entries serve. It reads no environment
 // and opens nothing; the entries hand in the database, clock, providers and auth.
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler, type TypedResponse } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { describeRoute, openAPIRouteHandler, validator } from "hono-openapi";
 import { and, asc, eq, sql } from "drizzle-orm";
@@ -15,7 +15,7 @@ import { accountFor, updateSettings, type Identity } from "./accounts";
 import type { Authenticator } from "./auth";
 import { schema, type Db } from "./db";
 import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
-import { checkInsFor, commitmentsFor, getCommitment, history, listCommitments, settingsOf, templatesFor, type AccountRow } from "./store";
+import { getCommitment, history, listCommitments, panelJson, settingsOf, templatesFor, view, type AccountRow, type PanelView } from "./store";
 import { summarise } from "./summary";
 import { feedUrl, mountFeed, newFeedToken } from "./feed";
 
@@ -32,6 +32,9 @@ export interface AppDeps extends Omit<LedgerDeps, "db"> {
 export type KeptEnv = { Variables: { account: AccountRow; identity: Identity } };
 
 const MAX_BODY = 2 * 1024 * 1024;
+
+/** A response whose JSON was made elsewhere (the database), typed for hc<AppType>. */
+type JSONResponse<T> = Response & TypedResponse<T, 200, "json">;
 
 const zCounterpart = z.object({ name: z.string().max(200).nullable().default(null), address: z.string().email().max(320) });
 const zId = z.object({ id: z.string().min(1).max(100) });
@@ -240,19 +243,10 @@ export function createApp(deps: AppDeps) {
     async (c) => {
       const account = c.get("account");
       const q = c.req.valid("query");
-      const address = normaliseAddress(q.counterpart);
       const today = localDateOf(deps.clock(), settingsOf(account).timeZone);
-      const items = await commitmentsFor(db, account.id, address);
-      const checkIns = await checkInsFor(db, account.id, address);
-      const active = items.filter((x) => x.status === "open" || x.status === "snoozed");
-      return c.json({
-        counterpart: address,
-        thisThread: active.filter((x) => x.threadId === q.threadId).map((x) => view(x, today)),
-        otherThreads: active.filter((x) => x.threadId !== q.threadId).map((x) => view(x, today)),
-        recentlyClosed: items.filter((x) => x.status === "kept" || x.status === "dismissed").slice(0, 5).map((x) => view(x, today)),
-        checkIns,
-        templates: await templatesFor(db, account.id),
-      });
+      // The statement returns the response's JSON; typed as the JSON it is for the typed client.
+      const body = await panelJson(db, account.id, q.counterpart, q.threadId ?? null, today);
+      return c.body(body, 200, { "content-type": "application/json" }) as unknown as JSONResponse<PanelView>;
     },
   )
 
@@ -436,9 +430,5 @@ export function requireAccount(deps: Pick<AppDeps, "db" | "auth" | "newId" | "lo
     c.set("account", account);
     await next();
   };
-}
-
-export function view(c: import("../core/model").Commitment, today: string) {
-  return { ...c, overdue: (c.status === "open" || c.status === "snoozed") && c.dueDate < today, chased: c.chaseCount > 0 };
 }
 

@@ -1,9 +1,9 @@
 // Row ↔ domain mapping and the queries every part of the server shares.
 // Every query that reads a user's data takes the account id: nothing here can
 // reach another account's rows.
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, sql, type Column, type SQL } from "drizzle-orm";
 import type { Identity } from "./accounts";
-import { DEFAULT_SETTINGS, type Commitment, type HistoryEntry, type WorkSettings } from "../core/model";
+import { DEFAULT_SETTINGS, normaliseAddress, type Commitment, type HistoryEntry, type WorkSettings } from "../core/model";
 import { DEFAULT_TEMPLATES, type Template } from "../core/templates";
 import type { AccountRef } from "../core/ports";
 import { schema, type Db, type Tx } from "./db";
@@ -122,14 +122,25 @@ export async function listCommitments(conn: Conn, accountId: string, f: Commitme
 }
 
 /** The templates a user can pick: Kept's defaults (unless they edited their own copy) and theirs. */
-export async function templatesFor(db: Db, accountId: string): Promise<Array<Template & { builtIn: boolean }>> {
-  const own = await preparedFor(db).ownTemplates.execute({ accountId });
+export async function templatesFor(db: Db, accountId: string): Promise<TemplateChoice[]> {
+  return withDefaults(await preparedFor(db).ownTemplates.execute({ accountId }));
+}
+
+export type TemplateChoice = Template & { builtIn: boolean };
+
+function withDefaults(own: Template[]): TemplateChoice[] {
   const ownIds = new Set(own.map((t) => t.id));
   return [
     ...DEFAULT_TEMPLATES.filter((t) => !ownIds.has(t.id)).map((t) => ({ ...t, builtIn: true })),
     ...own.map((t) => ({ id: t.id, name: t.name, tone: t.tone, body: t.body, builtIn: false })),
   ];
 }
+
+/** A commitment as the API shows it: with whether it is overdue today (the user's local date) and chased. */
+export function view(c: Commitment, today: string) {
+  return { ...c, overdue: (c.status === "open" || c.status === "snoozed") && c.dueDate < today, chased: c.chaseCount > 0 };
+}
+export type CommitmentView = ReturnType<typeof view>;
 
 // ── The side panel's hot path: prepared once per database, so a request pays
 // for running its queries and not for building their SQL again.
@@ -143,19 +154,6 @@ function buildPrepared(db: Db) {
       .from(schema.accounts)
       .where(and(eq(schema.accounts.provider, ph("provider")), eq(schema.accounts.tenantId, ph("tenantId")), eq(schema.accounts.subject, ph("subject"))))
       .limit(1)
-      .prepare(),
-    byCounterpart: db
-      .select()
-      .from(c)
-      .where(and(eq(c.accountId, ph("accountId")), eq(c.counterpartAddress, ph("counterpart"))))
-      .orderBy(desc(c.sentAt), desc(c.id))
-      .limit(ph("limit"))
-      .prepare(),
-    checkInsFor: db
-      .select()
-      .from(schema.checkIns)
-      .where(and(eq(schema.checkIns.accountId, ph("accountId")), eq(schema.checkIns.counterpartAddress, ph("counterpart")), eq(schema.checkIns.status, "scheduled")))
-      .orderBy(asc(schema.checkIns.dueAt))
       .prepare(),
     ownTemplates: db.select().from(schema.templates).where(eq(schema.templates.accountId, ph("accountId"))).orderBy(asc(schema.templates.name)).prepare(),
   };
@@ -181,14 +179,8 @@ export async function findAccount(db: Db, identity: Pick<Identity, "provider" | 
   return row;
 }
 
-/** Everything promised to one person, newest first. */
-export async function commitmentsFor(db: Db, accountId: string, counterpart: string, limit = 100): Promise<Commitment[]> {
-  return (await preparedFor(db).byCounterpart.execute({ accountId, counterpart: counterpart.toLowerCase(), limit })).map(toCommitment);
-}
-
-export async function checkInsFor(db: Db, accountId: string, counterpart: string): Promise<CheckInRow[]> {
-  return preparedFor(db).checkInsFor.execute({ accountId, counterpart: counterpart.toLowerCase() });
-}
+/** How many of the latest promises to one person the side panel looks at. */
+export const COMMITMENTS_PER_PERSON = 100;
 
 /** How the user signs an update: their name, or one made from their address ("sam.taylor@…" → "Sam Taylor"). */
 export function senderName(a: Pick<AccountRow, "displayName" | "email" | "addresses">): string {
@@ -201,4 +193,82 @@ export function senderName(a: Pick<AccountRow, "displayName" | "email" | "addres
     .filter(Boolean)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(" ");
+}
+
+// ── The side panel in one statement ──
+// What the user owes one person, their check-ins and the user's own templates,
+// read in a single statement whose result is the JSON the API sends: one round
+// trip to a libSQL server (Turso from Workers) instead of four, and no row
+// objects built and serialised again on the way out. The JSON objects are made
+// from the drizzle schema, so they have the same keys as toCommitment and
+// CheckInRow; the panel behaviour suite checks them against view() for every
+// column.
+
+export interface PanelView {
+  counterpart: string;
+  thisThread: CommitmentView[];
+  otherThreads: CommitmentView[];
+  recentlyClosed: CommitmentView[];
+  checkIns: CheckInRow[];
+  templates: TemplateChoice[];
+}
+
+/** A json_object(...) of every column but `skip`, keyed as drizzle maps them. */
+function jsonObjectOf(columns: Record<string, Column>, alias: string, skip: string[] = []): string {
+  const parts: string[] = [];
+  for (const [key, col] of Object.entries(columns)) {
+    if (skip.includes(key)) continue;
+    const ref = `${alias}."${col.name}"`;
+    const value =
+      col.columnType === "SQLiteBoolean"
+        ? `json(CASE WHEN ${ref} IS NULL THEN 'null' WHEN ${ref} THEN 'true' ELSE 'false' END)`
+        : col.columnType === "SQLiteTextJson"
+          ? `json(${ref})`
+          : ref;
+    parts.push(`'${key}', ${value}`);
+  }
+  return parts.join(", ");
+}
+
+const ACTIVE = "('open', 'snoozed')";
+const CLOSED = "('kept', 'dismissed')";
+// The fields of view(): overdue while active and due before today; chased once the other side asked.
+const commitmentJson = `json_object(${jsonObjectOf(getTableColumns(schema.commitments), "m", ["counterpartAddress", "counterpartName"])},
+  'overdue', json(CASE WHEN m.status IN ${ACTIVE} AND m.due_date < p.today THEN 'true' ELSE 'false' END),
+  'chased', json(CASE WHEN m.chase_count > 0 THEN 'true' ELSE 'false' END))`;
+const NEWEST = "m.sent_at DESC, m.id DESC";
+
+// Each list is aggregated from an ordered, LIMITed subquery: the LIMIT keeps
+// SQLite from flattening it or dropping its ORDER BY, so the array comes out in
+// that order (sqld's parser predates json_group_array(... ORDER BY ...)).
+const list = (json: string, from: string, order: string, limit: number) =>
+  `(SELECT json_group_array(json(j)) FROM (SELECT ${json} AS j FROM ${from} ORDER BY ${order} LIMIT ${limit}))`;
+
+export const PANEL_SQL = `WITH p AS (SELECT ? AS account_id, ? AS counterpart, ? AS thread_id, ? AS today),
+mine AS (
+  SELECT c.* FROM commitments c, p
+  WHERE c.account_id = p.account_id AND c.counterpart_address = p.counterpart
+  ORDER BY c.sent_at DESC, c.id DESC LIMIT ${COMMITMENTS_PER_PERSON}
+)
+SELECT
+  ${list(commitmentJson, `mine m, p WHERE m.status IN ${ACTIVE} AND m.thread_id = p.thread_id`, NEWEST, COMMITMENTS_PER_PERSON)} AS this_thread,
+  ${list(commitmentJson, `mine m, p WHERE m.status IN ${ACTIVE} AND (p.thread_id IS NULL OR m.thread_id <> p.thread_id)`, NEWEST, COMMITMENTS_PER_PERSON)} AS other_threads,
+  ${list(commitmentJson, `mine m, p WHERE m.status IN ${CLOSED}`, NEWEST, 5)} AS recently_closed,
+  ${list(`json_object(${jsonObjectOf(getTableColumns(schema.checkIns), "k")})`, `check_ins k, p WHERE k.account_id = p.account_id AND k.counterpart_address = p.counterpart AND k.status = 'scheduled'`, "k.due_at, k.id", 1000)} AS check_ins,
+  ${list(`json_object('id', t.id, 'name', t.name, 'tone', t.tone, 'body', t.body)`, "templates t, p WHERE t.account_id = p.account_id", "t.name, t.id", 1000)} AS templates
+FROM p`;
+
+const DEFAULT_CHOICES_JSON = JSON.stringify(withDefaults([]));
+
+/**
+ * The side panel for one person as a JSON string: open and snoozed promises on
+ * this thread and on others (newest first, among the last 100 to this person),
+ * the last five closed, scheduled check-ins, and the templates to update with.
+ */
+export async function panelJson(db: Db, accountId: string, counterpart: string, threadId: string | null, today: string): Promise<string> {
+  const { rows } = await db.$client.execute({ sql: PANEL_SQL, args: [accountId, normaliseAddress(counterpart), threadId, today] });
+  const r = rows[0]!;
+  const own = r[4] as string;
+  const templates = own === "[]" ? DEFAULT_CHOICES_JSON : JSON.stringify(withDefaults(JSON.parse(own) as Template[]));
+  return `{"counterpart":${JSON.stringify(normaliseAddress(counterpart))},"thisThread":${r[0]},"otherThreads":${r[1]},"recentlyClosed":${r[2]},"checkIns":${r[3]},"templates":${templates}}`;
 }

@@ -6,6 +6,7 @@ import { makeWorld as makeBaseWorld, type World } from "./support";
 import { Ledger, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
 import { openDatabase } from "../server/db-node";
+import { listCommitments, panelJson, templatesFor, view } from "../server/store";
 
 const ana = { name: "Ana Silva", address: "Ana@Example.com" };
 const promise = (sentence: string, dueDate: string | null): DetectionSummary => ({
@@ -155,6 +156,63 @@ describe("an update Kept composed for the user to send", () => {
     clock.advance(86_400_000);
     const reply = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m3", internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now }, nothing, "sync");
     expect(reply.kept.map((k) => k.id)).toEqual([out.renewed.id]);
+  });
+});
+
+describe("the side panel, read in one statement", () => {
+  it("shows exactly what view() shows of every commitment to the person, their check-ins and the templates", async () => {
+    world = await makeWorld({ start: "2026-11-02T10:00:00Z" });
+    const { ledger, accountId, clock, opened } = world;
+    const db = opened.db;
+    const send = async (thread: string, n: number, dueDate: string | null, to = ana) =>
+      (await ledger.recordSent(accountId, { threadId: thread, messageId: `m${n}`, internetMessageId: `<m${n}@example.com>`, subject: `Subject "${n}" — ünïcode`, to: [to], cc: [], sentAt: clock.now + n * 60_000 }, promise(`I'll get back to you "soon" \\ ${n}.`, dueDate), "sync")).created[0]!;
+    // Open on this thread (one overdue), open elsewhere, snoozed, chased, kept and dismissed ones, and someone else's.
+    // (A later message on a thread keeps what came before on it, so t1 holds one.)
+    const overdue = await send("t1", 1, "2026-11-03");
+    const later = await send("t4", 2, "2026-11-30");
+    const elsewhere = await send("t2", 3, null);
+    const snoozed = await send("t3", 4, "2026-11-04");
+    await ledger.act(accountId, snoozed.id, { type: "snooze", until: Date.parse("2026-11-20T09:00:00Z") });
+    for (let n = 5; n < 12; n++) {
+      const c = await send(`t${n}`, n, "2026-11-05");
+      await ledger.act(accountId, c.id, n % 2 ? { type: "keep" } : { type: "dismiss", reason: "not-a-promise" });
+    }
+    await send("t1", 12, "2026-11-06", { name: "Bo", address: "bo@example.com" });
+    await ledger.recordReceived(accountId, { threadId: "t2", messageId: "r1", from: ana, subject: "any news?", receivedAt: clock.now + 3_600_000 });
+    await ledger.scheduleCheckIn(accountId, { counterpart: ana, subject: "Catch up", days: 30 });
+    await ledger.scheduleCheckIn(accountId, { counterpart: ana, subject: "Catch up again", days: 10, note: "after the offer" });
+    await ledger.scheduleCheckIn(accountId, { counterpart: { name: "Bo", address: "bo@example.com" }, subject: "Bo", days: 10 });
+    await db.insert(schema.templates).values({ accountId, id: "mine", name: "A short one", tone: "general", body: "Hi {firstName}", updatedAt: clock.now });
+
+    const today = "2026-11-04";
+    const all = await listCommitments(db, accountId, { counterpart: "ana@example.com", limit: 100 });
+    const active = all.filter((x) => x.status === "open" || x.status === "snoozed");
+    const checkIns = await db.select().from(schema.checkIns).where(eq(schema.checkIns.counterpartAddress, "ana@example.com")).orderBy(schema.checkIns.dueAt);
+    const expected = {
+      counterpart: "ana@example.com",
+      thisThread: active.filter((x) => x.threadId === "t1").map((x) => view(x, today)),
+      otherThreads: active.filter((x) => x.threadId !== "t1").map((x) => view(x, today)),
+      recentlyClosed: all.filter((x) => x.status === "kept" || x.status === "dismissed").slice(0, 5).map((x) => view(x, today)),
+      checkIns,
+      templates: await templatesFor(db, accountId),
+    };
+    const panel = JSON.parse(await panelJson(db, accountId, " Ana@Example.com", "t1", today));
+    expect(panel).toEqual(JSON.parse(JSON.stringify(expected)));
+    // The cases the test is built to cover are really there.
+    expect(panel.thisThread.map((x: { id: string; overdue: boolean }) => [x.id, x.overdue])).toEqual([[overdue.id, true]]);
+    expect(panel.otherThreads.map((x: { id: string; overdue: boolean }) => [x.id, x.overdue])).toEqual([[snoozed.id, false], [elsewhere.id, false], [later.id, false]]);
+    expect(panel.otherThreads[1].chased).toBe(true);
+    expect(panel.recentlyClosed).toHaveLength(5);
+    expect(panel.checkIns.map((k: { subject: string }) => k.subject)).toEqual(["Catch up again", "Catch up"]);
+    expect(panel.templates.at(-1)).toMatchObject({ id: "mine", builtIn: false });
+
+    // No thread: everything active is on other threads. Nobody: all empty, the defaults offered.
+    const noThread = JSON.parse(await panelJson(db, accountId, "ana@example.com", null, today));
+    expect(noThread.thisThread).toEqual([]);
+    expect(noThread.otherThreads).toHaveLength(4);
+    const nobody = JSON.parse(await panelJson(db, "no-such-account", "ana@example.com", "t1", today));
+    expect([nobody.thisThread, nobody.otherThreads, nobody.recentlyClosed, nobody.checkIns]).toEqual([[], [], [], []]);
+    expect(nobody.templates.every((t: { builtIn: boolean }) => t.builtIn)).toBe(true);
   });
 });
 
