@@ -18,6 +18,8 @@ export const configSchema = z
       .regex(/^(file:|libsql:|https?:|wss?:)/, "must start with file:, libsql://, http(s):// or ws(s)://")
       .default("file:./data/kept.db"),
     DATABASE_AUTH_TOKEN: z.string().optional(),
+    // The embedded database's page cache; SQLite's own default (2 MB) is sized for small devices.
+    DATABASE_CACHE_MB: z.coerce.number().int().min(2).max(4096).default(64),
     AUTH_MODE: z.enum(["local", "token"]).default("local"),
     PUBLIC_URL: z.url().optional(),
     MS_CLIENT_IDS: list,

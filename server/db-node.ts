@@ -17,7 +17,7 @@ export interface OpenedDb {
   close(): void;
 }
 
-export async function openDatabase(url: string, opts: { authToken?: string; migrate?: boolean } = {}): Promise<OpenedDb> {
+export async function openDatabase(url: string, opts: { authToken?: string; migrate?: boolean; cacheMB?: number } = {}): Promise<OpenedDb> {
   const embedded = url.startsWith("file:");
   if (embedded) {
     const path = url.slice("file:".length);
@@ -35,6 +35,8 @@ export async function openDatabase(url: string, opts: { authToken?: string; migr
     await client.execute("PRAGMA wal_autocheckpoint = 10000");
     await client.execute("PRAGMA foreign_keys = ON");
     await client.execute("PRAGMA busy_timeout = 5000");
+    // A server keeps its busiest pages in memory (the cache grows only as it is used).
+    if (opts.cacheMB) await client.execute(`PRAGMA cache_size = -${Math.round(opts.cacheMB * 1024)}`);
     client = serialised(client);
   }
   const db = drizzle(client, { schema });

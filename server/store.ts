@@ -238,11 +238,12 @@ const commitmentJson = `json_object(${jsonObjectOf(getTableColumns(schema.commit
   'chased', json(CASE WHEN m.chase_count > 0 THEN 'true' ELSE 'false' END))`;
 const NEWEST = "m.sent_at DESC, m.id DESC";
 
-// Each list is aggregated from an ordered, LIMITed subquery: the LIMIT keeps
-// SQLite from flattening it or dropping its ORDER BY, so the array comes out in
-// that order (sqld's parser predates json_group_array(... ORDER BY ...)).
+// Each list is joined from an ordered, LIMITed subquery: the LIMIT keeps SQLite
+// from flattening it or dropping its ORDER BY, so the array comes out in that
+// order (sqld's parser predates json_group_array(... ORDER BY ...)). The objects
+// are joined as text: json_group_array would parse each one again.
 const list = (json: string, from: string, order: string, limit: number) =>
-  `(SELECT json_group_array(json(j)) FROM (SELECT ${json} AS j FROM ${from} ORDER BY ${order} LIMIT ${limit}))`;
+  `(SELECT '[' || coalesce(group_concat(j, ','), '') || ']' FROM (SELECT ${json} AS j FROM ${from} ORDER BY ${order} LIMIT ${limit}))`;
 
 export const PANEL_SQL = `WITH p AS (SELECT ? AS account_id, ? AS counterpart, ? AS thread_id, ? AS today),
 mine AS (
