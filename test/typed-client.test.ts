@@ -40,4 +40,12 @@ it("records and lists a promise through hc<AppType>", async () => {
   expect(list.ok).toBe(true);
   const body = await list.json();
   expect(body.items[0]?.dueDate).toBe("2026-11-19");
+
+  // The side panel's JSON comes from the database as text; the client still sees its type.
+  const panel = await client.api.panel.$get({ query: { counterpart: "Ben@example.org", threadId: "t1" } });
+  expect(panel.headers.get("content-type")).toMatch(/^application\/json/);
+  const view = await panel.json();
+  const [mine] = view.thisThread;
+  expect(mine?.sentence).toContain("I'll get back to you with the quote tomorrow");
+  expect([mine?.overdue, mine?.chased, view.otherThreads.length, view.templates[0]?.builtIn]).toEqual([false, false, 0, true]);
 });
