@@ -1,8 +1,12 @@
 // The worker's parse (with its byte-concatenating Blob) gives exactly what
 // postal-mime gives on the main thread, for every transfer encoding and charset.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { inlineBodyParser, workerBodyParser } from "./bodies";
+import { readMailbox } from "./reader";
 
 const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
 const qp = (s: string) =>
@@ -28,7 +32,12 @@ const messages: Array<[string, Uint8Array]> = [
 
 const worker = workerBodyParser(1);
 const inline = inlineBodyParser();
-afterAll(() => worker.close());
+const dir = mkdtempSync(join(tmpdir(), "kept-bodies-"));
+afterAll(async () => {
+  await worker.close();
+  await inline.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("body parsing in the worker", () => {
   it.each(messages)("%s is parsed as on the main thread", async (_name, bytes) => {
@@ -46,5 +55,29 @@ describe("body parsing in the worker", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("bodies read by position", () => {
+  it("the worker reads each message of an mbox where the reader found it, as the main thread does", async () => {
+    const path = join(dir, "Sent.mbox");
+    const quoted = crlf("From: a@x.example\nContent-Type: text/plain\n\nFirst line\n>From the top: I'll call you.\n>>From here\n");
+    const mbox = messages.map(([, bytes]) => `From sam@x.example Tue Oct  6 10:00:00 2026\r\n${Buffer.from(bytes).toString("latin1")}\r\n`).join("") +
+      `From sam@x.example Tue Oct  6 10:00:00 2026\n${quoted}`;
+    writeFileSync(path, Buffer.from(mbox, "latin1"));
+    const refs = [];
+    for await (const raw of readMailbox(path)) refs.push({ ...raw, expected: await inline.parse(raw.bytes) });
+    expect(refs).toHaveLength(messages.length + 1);
+    for (const ref of refs) {
+      expect(await worker.parseAt(ref)).toEqual(ref.expected);
+      expect(await inline.parseAt(ref)).toEqual(ref.expected);
+    }
+    expect(refs.at(-1)!.expected.text).toContain("From the top: I'll call you.\n>From here");
+  });
+
+  it("a message that can't be read is an error, not an empty body", async () => {
+    const ref = { source: join(dir, "gone.mbox"), offset: 0, rawLength: 100 };
+    await expect(worker.parseAt(ref)).rejects.toThrow(/ENOENT/);
+    await expect(inline.parseAt(ref)).rejects.toThrow(/ENOENT/);
   });
 });

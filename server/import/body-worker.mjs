@@ -1,8 +1,10 @@
-// Worker thread for scan's second pass: full MIME parses of the user's sent
-// messages with postal-mime, off the main thread. Plain JS so it loads the same
+// Worker thread for scan's second pass: reads the user's sent messages from the
+// mailbox by position and parses them in full with postal-mime, off the main
+// thread, which sends only where each message is. Plain JS so it loads the same
 // under node, tsx and vitest.
 import { parentPort } from "node:worker_threads";
 import PostalMime from "postal-mime";
+import { SyncRereader } from "./mbox-body.mjs";
 
 // postal-mime joins a body's decoded lines with `new Blob(lines)` and reads it back
 // with arrayBuffer(). Node's Blob pays a native call per part, one part per line,
@@ -38,7 +40,17 @@ class ByteBlob {
 }
 globalThis.Blob = ByteBlob;
 
-parentPort.on("message", async ({ id, bytes }) => {
+const rereader = new SyncRereader();
+
+parentPort.on("message", async ({ id, bytes, ref }) => {
+  if (ref) {
+    try {
+      bytes = rereader.read(ref);
+    } catch (e) {
+      parentPort.postMessage({ id, error: String(e?.message ?? e), read: true });
+      return;
+    }
+  }
   try {
     const email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
     parentPort.postMessage({ id, text: email.text ?? null, html: email.html ?? null });

@@ -4,6 +4,9 @@
 import { createReadStream } from "node:fs";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
+import { finishMboxBody, messageFromMboxBytes, type MailRef } from "./mbox-body.mjs";
+
+export { finishMboxBody, type MailRef };
 
 export type FolderHint = "sent" | "other" | null;
 
@@ -244,38 +247,8 @@ function nextCandidate(data: Buffer, from: number): number {
   return i < 0 ? -1 : i + 1;
 }
 
-/**
- * Turns what an mbox holds between two postmarks into the message: drops the one
- * line ending that separates it from the next postmark and undoes mboxrd/mboxo
- * quoting (">From " → "From ", ">>From " → ">From ").
- */
-export function finishMboxBody(buf: Buffer): Buffer {
-  let end = buf.length;
-  if (end > 0 && buf[end - 1] === 0x0a) {
-    end--;
-    if (end > 0 && buf[end - 1] === 0x0d) end--;
-  }
-  const body = buf.subarray(0, end);
-  const out: Buffer[] = [];
-  let cursor = 0;
-  let pos = body[0] === 0x3e ? 0 : body.indexOf("\n>") + 1 || -1;
-  while (pos >= 0) {
-    let j = pos;
-    while (body[j] === 0x3e) j++;
-    if (body.toString("latin1", j, j + 5) === "From ") {
-      out.push(body.subarray(cursor, pos));
-      cursor = pos + 1; // drop one ">"
-    }
-    const next = body.indexOf("\n>", pos + 1);
-    pos = next < 0 ? -1 : next + 1;
-  }
-  if (out.length === 0) return body;
-  out.push(body.subarray(cursor));
-  return Buffer.concat(out);
-}
-
 /** Re-reads one message by its position (for a second pass that needs bodies again). */
-export async function readMailAt(ref: { source: string; offset: number | null; rawLength: number }): Promise<Buffer> {
+export async function readMailAt(ref: MailRef): Promise<Buffer> {
   const r = new MailRereader();
   try {
     return await r.read(ref);
@@ -288,7 +261,7 @@ export async function readMailAt(ref: { source: string; offset: number | null; r
 export class MailRereader {
   private handle: { path: string; fh: import("node:fs/promises").FileHandle } | null = null;
 
-  async read(ref: { source: string; offset: number | null; rawLength: number }): Promise<Buffer> {
+  async read(ref: MailRef): Promise<Buffer> {
     if (ref.offset === null) return await readFile(ref.source);
     if (this.handle?.path !== ref.source) {
       await this.close();
@@ -296,9 +269,7 @@ export class MailRereader {
     }
     const buf = Buffer.alloc(ref.rawLength);
     const { bytesRead } = await this.handle.fh.read(buf, 0, ref.rawLength, ref.offset);
-    const data = buf.subarray(0, bytesRead);
-    const body = data.toString("latin1", 0, 5) === "From " ? data.subarray(data.indexOf(0x0a) + 1) : data;
-    return finishMboxBody(body);
+    return messageFromMboxBytes(buf.subarray(0, bytesRead));
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@ import type { Counterpart, ReceivedMessage, SentMessage } from "../../core/model
 import { availableParallelism } from "node:os";
 import { inlineBodyParser, workerBodyParser, type Body } from "./bodies";
 import { MailParseError, parseMail } from "./parse";
-import { MailRereader, planMailbox, readMailbox } from "./reader";
+import { planMailbox, readMailbox } from "./reader";
 import { AddressTally, inferOwnAddresses, ThreadIndex, type OwnAddresses } from "./threads";
 
 export interface ScanSink {
@@ -210,27 +210,23 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
   }
 
   const sentSteps = steps.filter((s) => s.kind === "sent").length;
-  // Even on two cores one worker pays: it parses bodies while this thread detects and
-  // writes (2,700 → 4,500 messages/s in bench/scan.ts, for ~30 MB more).
+  // Even on two cores one worker pays: it reads and parses bodies while this thread
+  // detects and writes.
   const cpus = availableParallelism();
   const threadsWanted = opts.threads ?? (sentSteps >= 500 && cpus >= 2 ? Math.min(3, cpus - 1) : 0);
   const parser = threadsWanted > 0 ? workerBodyParser(threadsWanted) : inlineBodyParser();
-  // Enough parses in flight to keep workers busy; inline, only the next read overlaps
-  // (parsing further ahead on one thread only makes bodies outlive young-generation GC).
-  const lookahead = threadsWanted > 0 ? 16 * threadsWanted : 1;
-  const rereader = new MailRereader();
+  // Sent bodies in flight: enough to keep workers busy while the sink writes a batch to
+  // the ledger (a body is a few KB). Inline, only the next read overlaps (parsing further
+  // ahead on one thread only makes bodies outlive young-generation GC).
+  const lookahead = threadsWanted > 0 ? 64 * threadsWanted : 2;
   const refOf = (m: Meta) => ({ source: sources[m.source], index: m.index, offset: m.offset, rawLength: m.rawLength });
-  // Reads stay in order on one file handle; parses overlap in the pool.
-  let reads: Promise<unknown> = Promise.resolve();
   const ahead = new Map<number, Promise<Body>>();
   let nextFetch = 0;
-  const fetchUpTo = (limit: number) => {
-    for (; nextFetch < steps.length && nextFetch <= limit; nextFetch++) {
+  const fetchThrough = (k: number) => {
+    for (; nextFetch < steps.length && (nextFetch <= k || ahead.size < lookahead); nextFetch++) {
       const step = steps[nextFetch];
       if (step.kind !== "sent") continue;
-      const read = reads.then(() => rereader.read(refOf(metas[step.i])));
-      reads = read.catch(() => undefined);
-      const body = read.then((bytes) => parser.parse(bytes));
+      const body = parser.parseAt(refOf(metas[step.i]));
       body.catch(() => undefined); // handled when its turn comes
       ahead.set(nextFetch, body);
     }
@@ -248,7 +244,7 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
         opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
       }
       if (step.kind === "sent") {
-        fetchUpTo(k + lookahead);
+        fetchThrough(k);
         let body: Body;
         try {
           body = await ahead.get(k)!;
@@ -280,8 +276,6 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
     opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
   } finally {
     await Promise.allSettled(ahead.values());
-    await reads;
-    await rereader.close();
     await parser.close();
   }
   report.threads = threadsSeen.size;
