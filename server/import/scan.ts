@@ -10,7 +10,8 @@ import type { Counterpart, ReceivedMessage, SentMessage } from "../../core/model
 import { availableParallelism } from "node:os";
 import { inlineBodyParser, workerBodyParser, type Body } from "./bodies";
 import { MailParseError, parseMail } from "./parse";
-import { planMailbox, readMailbox } from "./reader";
+import { MessageTable } from "./messages";
+import { planMailbox, readMailbox, type MailboxPlan } from "./reader";
 import { AddressTally, inferOwnAddresses, ThreadIndex, type OwnAddresses } from "./threads";
 
 export interface ScanSink {
@@ -62,24 +63,7 @@ export interface ScanReport {
   elapsedMs: number;
 }
 
-interface Meta {
-  messageId: string;
-  syntheticId: boolean;
-  subject: string;
-  date: number;
-  from: Counterpart | null;
-  to: Counterpart[];
-  cc: Counterpart[];
-  autoReply: boolean;
-  listMail: boolean;
-  source: number; // index into sources
-  index: number;
-  offset: number | null;
-  rawLength: number;
-}
-
 const PROGRESS_EVERY = 250;
-const NO_ONE: Counterpart[] = [];
 
 export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOptions = {}): Promise<ScanReport> {
   const started = performance.now();
@@ -104,27 +88,127 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
     opts.onError?.({ source: raw.source, index: raw.index, offset: raw.offset, message });
   };
 
-  // Pass 1: headers of everything.
-  const sources: string[] = [];
-  const sourceIndex = new Map<string, number>();
-  const metas: Meta[] = [];
+  // Pass 1: headers of everything. What only this pass needs is gone when it returns.
+  const { table, threadIds } = await readHeaders(plan, opts, report, fail);
+  const me = new Set(report.me.addresses);
+
+  // Pass 2: replay oldest first; ties keep file order. Decide first what each
+  // message is, so sent bodies can be read and parsed a little ahead of the sink.
+  const order = Array.from({ length: table.length }, (_, i) => i).sort((a, b) => table.dateOf(a) - table.dateOf(b) || a - b);
+  const notMe = (cs: Counterpart[]) => dedupe(cs.filter((c) => !me.has(c.address)));
+  const recipientsOf = (i: number) => {
+    const to = notMe(table.toOf(i));
+    const cc = notMe(table.ccOf(i)).filter((c) => !to.some((t) => t.address === c.address));
+    return { to, cc };
+  };
+  // Steps in replay order: a message index each, sent ones marked.
+  const steps = new Int32Array(order.length);
+  const isSent = new Uint8Array(order.length);
+  let stepCount = 0;
+  let sentSteps = 0;
+  for (const i of order) {
+    const from = table.fromOf(i);
+    if (table.autoReply(i)) report.skipped.autoReply++;
+    else if (!from) report.skipped.noSender++;
+    else if (me.has(from.address)) {
+      const { to, cc } = recipientsOf(i);
+      if (to.length + cc.length === 0) report.skipped.onlyToSelf++;
+      else {
+        isSent[stepCount] = 1;
+        steps[stepCount++] = i;
+        sentSteps++;
+      }
+    } else if (table.listMail(i)) report.skipped.listMail++;
+    else steps[stepCount++] = i;
+  }
+  order.length = 0;
+
+  // Even on two cores one worker pays: it reads and parses bodies while this thread
+  // detects and writes.
+  const cpus = availableParallelism();
+  const threadsWanted = opts.threads ?? (sentSteps >= 500 && cpus >= 2 ? Math.min(3, cpus - 1) : 0);
+  const parser = threadsWanted > 0 ? workerBodyParser(threadsWanted) : inlineBodyParser();
+  // Sent bodies in flight: enough to keep workers busy while the sink writes a batch to
+  // the ledger (a body is a few KB). Inline, only the next read overlaps (parsing further
+  // ahead on one thread only makes bodies outlive young-generation GC).
+  const lookahead = threadsWanted > 0 ? 64 * threadsWanted : 2;
+  const ahead = new Map<number, Promise<Body>>();
+  let nextFetch = 0;
+  const fetchThrough = (k: number) => {
+    for (; nextFetch < stepCount && (nextFetch <= k || ahead.size < lookahead); nextFetch++) {
+      if (!isSent[nextFetch]) continue;
+      const body = parser.parseAt(table.placeOf(steps[nextFetch]));
+      body.catch(() => undefined); // handled when its turn comes
+      ahead.set(nextFetch, body);
+    }
+  };
+
+  const threadsSeen = new Set<string>();
+  try {
+    let replayed = 0;
+    for (let k = 0; k < stepCount; k++) {
+      const i = steps[k];
+      const threadId = threadIds[i];
+      replayed++;
+      if (replayed % PROGRESS_EVERY === 0) {
+        opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
+      }
+      if (isSent[k]) {
+        fetchThrough(k);
+        let body: Body;
+        try {
+          body = await ahead.get(k)!;
+        } catch (e) {
+          fail(table.placeOf(i), e);
+          continue;
+        } finally {
+          ahead.delete(k);
+        }
+        const { to, cc } = recipientsOf(i);
+        await sink.sent(
+          {
+            threadId,
+            messageId: table.messageId[i],
+            internetMessageId: table.syntheticId(i) ? null : table.messageId[i],
+            subject: table.subjectAt(i),
+            to,
+            cc,
+            sentAt: table.dateOf(i),
+          },
+          body,
+        );
+        report.sent++;
+      } else {
+        await sink.received({ threadId, messageId: table.messageId[i], from: table.fromOf(i)!, subject: table.subjectAt(i), receivedAt: table.dateOf(i) });
+        report.received++;
+      }
+      threadsSeen.add(threadId);
+    }
+    opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
+  } finally {
+    await Promise.allSettled(ahead.values());
+    await parser.close();
+  }
+  report.threads = threadsSeen.size;
+  report.elapsedMs = Math.round(performance.now() - started);
+  return report;
+}
+
+/**
+ * Pass 1: the headers of every message, into a compact table, with each one's
+ * thread and the user's addresses (into report.me).
+ */
+async function readHeaders(
+  plan: MailboxPlan,
+  opts: ScanOptions,
+  report: ScanReport,
+  fail: (raw: { source: string; index: number; offset: number | null }, e: unknown) => void,
+): Promise<{ table: MessageTable; threadIds: string[] }> {
+  const { totalBytes } = plan;
+  const table = new MessageTable();
   const seen = new Set<string>();
   const threads = new ThreadIndex();
   const tally = new AddressTally();
-  // The same people and subjects recur across thousands of messages: keep one copy.
-  const people = new Map<string, Counterpart>();
-  const person = (c: Counterpart): Counterpart => {
-    const key = `${c.address}\u0000${c.name ?? ""}`;
-    let p = people.get(key);
-    if (!p) people.set(key, (p = c));
-    return p;
-  };
-  const subjects = new Map<string, string>();
-  const subjectOf = (s: string): string => {
-    let v = subjects.get(s);
-    if (v === undefined) subjects.set(s, (v = s));
-    return v;
-  };
   let bytes = 0;
   for await (const raw of readMailbox(plan, { maxMessageBytes: opts.maxMessageBytes })) {
     report.messages++;
@@ -145,37 +229,18 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
         report.undated++;
       } else {
         seen.add(m.messageId);
-        let s = sourceIndex.get(raw.source);
-        if (s === undefined) {
-          s = sources.push(raw.source) - 1;
-          sourceIndex.set(raw.source, s);
-        }
-        const recipients = m.to.map((c) => person(c).address);
-        for (const c of m.cc) recipients.push(person(c).address);
+        const recipients = m.to.map((c) => table.person(c).address);
+        for (const c of m.cc) recipients.push(table.person(c).address);
         threads.add({
           messageId: m.messageId,
           inReplyTo: m.inReplyTo,
           references: m.references,
-          subject: subjectOf(m.subject),
+          subject: table.subjectOf(m.subject),
           date: m.date,
-          from: m.from ? person(m.from).address : null,
+          from: m.from ? table.person(m.from).address : null,
           recipients,
         });
-        metas.push({
-          messageId: m.messageId,
-          syntheticId: m.syntheticId,
-          subject: subjectOf(m.subject),
-          date: m.date,
-          from: m.from && person(m.from),
-          to: m.to.map(person),
-          cc: m.cc.length ? m.cc.map(person) : NO_ONE,
-          autoReply: m.autoReply,
-          listMail: m.listMail,
-          source: s,
-          index: raw.index,
-          offset: raw.offset,
-          rawLength: raw.rawLength,
-        });
+        table.add({ ...m, date: m.date }, raw);
       }
     } catch (e) {
       fail(raw, e);
@@ -187,100 +252,7 @@ export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOption
   opts.onProgress?.({ phase: "read", messages: report.messages, bytes: totalBytes, totalBytes, errors: report.errors });
 
   report.me = inferOwnAddresses(tally, opts.me);
-  const me = new Set(report.me.addresses);
-  const threadIds = threads.resolve({ me });
-
-  // Pass 2: replay oldest first; ties keep file order. Decide first what each
-  // message is, so sent bodies can be read and parsed a little ahead of the sink.
-  const order = metas.map((_, i) => i).sort((a, b) => metas[a].date - metas[b].date || a - b);
-  const notMe = (cs: Counterpart[]) => dedupe(cs.filter((c) => !me.has(c.address)));
-  type Step = { i: number; kind: "sent"; to: Counterpart[]; cc: Counterpart[] } | { i: number; kind: "received" };
-  const steps: Step[] = [];
-  for (const i of order) {
-    const m = metas[i];
-    if (m.autoReply) report.skipped.autoReply++;
-    else if (!m.from) report.skipped.noSender++;
-    else if (me.has(m.from.address)) {
-      const to = notMe(m.to);
-      const cc = notMe(m.cc).filter((c) => !to.some((t) => t.address === c.address));
-      if (to.length + cc.length === 0) report.skipped.onlyToSelf++;
-      else steps.push({ i, kind: "sent", to, cc });
-    } else if (m.listMail) report.skipped.listMail++;
-    else steps.push({ i, kind: "received" });
-  }
-
-  const sentSteps = steps.filter((s) => s.kind === "sent").length;
-  // Even on two cores one worker pays: it reads and parses bodies while this thread
-  // detects and writes.
-  const cpus = availableParallelism();
-  const threadsWanted = opts.threads ?? (sentSteps >= 500 && cpus >= 2 ? Math.min(3, cpus - 1) : 0);
-  const parser = threadsWanted > 0 ? workerBodyParser(threadsWanted) : inlineBodyParser();
-  // Sent bodies in flight: enough to keep workers busy while the sink writes a batch to
-  // the ledger (a body is a few KB). Inline, only the next read overlaps (parsing further
-  // ahead on one thread only makes bodies outlive young-generation GC).
-  const lookahead = threadsWanted > 0 ? 64 * threadsWanted : 2;
-  const refOf = (m: Meta) => ({ source: sources[m.source], index: m.index, offset: m.offset, rawLength: m.rawLength });
-  const ahead = new Map<number, Promise<Body>>();
-  let nextFetch = 0;
-  const fetchThrough = (k: number) => {
-    for (; nextFetch < steps.length && (nextFetch <= k || ahead.size < lookahead); nextFetch++) {
-      const step = steps[nextFetch];
-      if (step.kind !== "sent") continue;
-      const body = parser.parseAt(refOf(metas[step.i]));
-      body.catch(() => undefined); // handled when its turn comes
-      ahead.set(nextFetch, body);
-    }
-  };
-
-  const threadsSeen = new Set<string>();
-  try {
-    let replayed = 0;
-    for (let k = 0; k < steps.length; k++) {
-      const step = steps[k];
-      const m = metas[step.i];
-      const threadId = threadIds[step.i];
-      replayed++;
-      if (replayed % PROGRESS_EVERY === 0) {
-        opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
-      }
-      if (step.kind === "sent") {
-        fetchThrough(k);
-        let body: Body;
-        try {
-          body = await ahead.get(k)!;
-        } catch (e) {
-          fail(refOf(m), e);
-          continue;
-        } finally {
-          ahead.delete(k);
-        }
-        await sink.sent(
-          {
-            threadId,
-            messageId: m.messageId,
-            internetMessageId: m.syntheticId ? null : m.messageId,
-            subject: m.subject,
-            to: step.to,
-            cc: step.cc,
-            sentAt: m.date,
-          },
-          body,
-        );
-        report.sent++;
-      } else {
-        await sink.received({ threadId, messageId: m.messageId, from: m.from!, subject: m.subject, receivedAt: m.date });
-        report.received++;
-      }
-      threadsSeen.add(threadId);
-    }
-    opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
-  } finally {
-    await Promise.allSettled(ahead.values());
-    await parser.close();
-  }
-  report.threads = threadsSeen.size;
-  report.elapsedMs = Math.round(performance.now() - started);
-  return report;
+  return { table, threadIds: threads.resolve({ me: new Set(report.me.addresses) }) };
 }
 
 function dedupe(cs: Counterpart[]): Counterpart[] {

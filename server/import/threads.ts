@@ -26,28 +26,53 @@ export interface ThreadOptions {
   subjectWindowDays?: number;
 }
 
-type KeptMessage = ThreadMessage & { hadReferences: boolean };
-
 /**
  * Builds threads while messages stream past, keeping per message only what the
- * subject fallback and the root choice need (not the whole References list).
+ * subject fallback and the root choice need, in flat arrays: a 100,000-message
+ * mailbox costs a few bytes a message here beyond its id, not an object each.
  */
 export class ThreadIndex {
   private readonly ids = new Map<string, number>();
-  private readonly parent: number[] = [];
-  private readonly own: number[] = [];
-  private readonly kept: KeptMessage[] = [];
+  private parent = new Int32Array(1024);
+  private nodes = 0;
+  private count = 0;
+  private own = new Int32Array(1024);
+  /** The id the message proposes for its thread: its first reference, else its In-Reply-To, else its own. */
+  private readonly proposal: string[] = [];
+  private readonly subject: string[] = [];
+  private date = new Float64Array(1024); // NaN: no date
+  private hasRefs = new Uint8Array(1024);
+  /** Everyone on the message (from, then recipients), as indexes into `addresses`, message i at peopleAt[i]..peopleAt[i+1]. */
+  private people = new Int32Array(4096);
+  private peopleLen = 0;
+  private peopleAt = new Int32Array(1025);
+  private readonly addressIndex = new Map<string, number>();
+  private readonly addresses: string[] = [];
 
   /** Adds a message; returns its position (the order of `resolve()`'s result). */
   add(m: ThreadMessage): number {
     const n = this.node(m.messageId);
     if (m.inReplyTo) this.union(n, this.node(m.inReplyTo));
     for (const r of m.references) this.union(n, this.node(r));
-    this.own.push(n);
-    // Only the first reference names the root; the rest can go.
-    const root = m.references[0];
-    this.kept.push({ ...m, references: root ? [root] : [], hadReferences: m.references.length > 0 });
-    return this.own.length - 1;
+    const i = this.count++;
+    if (i === this.own.length) this.growMessages();
+    this.own[i] = n;
+    this.proposal.push(m.references[0] ?? m.inReplyTo ?? m.messageId);
+    this.subject.push(m.subject);
+    this.date[i] = m.date ?? NaN;
+    this.hasRefs[i] = m.inReplyTo || m.references.length > 0 ? 1 : 0;
+    const everyone = m.from ? [m.from, ...m.recipients] : m.recipients;
+    if (this.peopleLen + everyone.length > this.people.length) this.people = grow(this.people, this.peopleLen + everyone.length);
+    for (const a of everyone) {
+      let k = this.addressIndex.get(a);
+      if (k === undefined) {
+        k = this.addresses.push(a) - 1;
+        this.addressIndex.set(a, k);
+      }
+      this.people[this.peopleLen++] = k;
+    }
+    this.peopleAt[i + 1] = this.peopleLen;
+    return i;
   }
 
   /**
@@ -57,23 +82,71 @@ export class ThreadIndex {
    * the same mail and stays put when newer replies arrive.
    */
   resolve(opts: ThreadOptions = {}): string[] {
-    subjectFallback(this.kept, this.own, (a, b) => this.union(a, b), opts);
+    this.subjectFallback(opts);
     const best = new Map<number, { date: number; proposal: string }>();
-    this.kept.forEach((m, i) => {
+    for (let i = 0; i < this.count; i++) {
       const root = this.find(this.own[i]);
-      const proposal = m.references[0] ?? m.inReplyTo ?? m.messageId;
-      const date = m.date ?? Number.MAX_SAFE_INTEGER;
+      const proposal = this.proposal[i];
+      const date = Number.isNaN(this.date[i]) ? Number.MAX_SAFE_INTEGER : this.date[i];
       const cur = best.get(root);
       if (!cur || date < cur.date || (date === cur.date && proposal < cur.proposal)) best.set(root, { date, proposal });
-    });
-    return this.kept.map((_, i) => best.get(this.find(this.own[i]))!.proposal);
+    }
+    const out: string[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = best.get(this.find(this.own[i]))!.proposal;
+    return out;
+  }
+
+  private subjectFallback(opts: ThreadOptions): void {
+    const me = new Set([...(opts.me ?? [])].map(normaliseAddress));
+    const windowMs = (opts.subjectWindowDays ?? 60) * 86_400_000;
+    const people = (i: number) => {
+      const out: string[] = [];
+      for (let k = this.peopleAt[i]; k < this.peopleAt[i + 1]; k++) {
+        const a = this.addresses[this.people[k]];
+        if (a && !me.has(a)) out.push(a);
+      }
+      return out;
+    };
+    const bySubject = new Map<string, number[]>();
+    for (let i = 0; i < this.count; i++) {
+      const key = baseSubject(this.subject[i]);
+      if (!key || Number.isNaN(this.date[i])) continue;
+      let list = bySubject.get(key);
+      if (!list) bySubject.set(key, (list = []));
+      list.push(i);
+    }
+    for (let i = 0; i < this.count; i++) {
+      const date = this.date[i];
+      if (this.hasRefs[i] || Number.isNaN(date) || !REPLY_PREFIX.test(this.subject[i])) continue;
+      const candidates = bySubject.get(baseSubject(this.subject[i]));
+      if (!candidates) continue;
+      const mine = new Set(people(i));
+      let pick = -1;
+      for (const j of candidates) {
+        const d = this.date[j];
+        if (j === i || d > date || date - d > windowMs) continue;
+        if (d === date && j > i) continue;
+        if (!people(j).some((p) => mine.has(p))) continue;
+        if (pick < 0 || d > this.date[pick] || (d === this.date[pick] && j > pick)) pick = j;
+      }
+      if (pick >= 0) this.union(this.own[i], this.own[pick]);
+    }
+  }
+
+  private growMessages() {
+    const cap = this.own.length * 2;
+    this.own = grow(this.own, cap);
+    this.date = grow(this.date, cap);
+    this.hasRefs = grow(this.hasRefs, cap);
+    this.peopleAt = grow(this.peopleAt, cap + 1);
   }
 
   private node(id: string): number {
     let n = this.ids.get(id);
     if (n === undefined) {
-      n = this.parent.length;
-      this.parent.push(n);
+      n = this.nodes++;
+      if (n === this.parent.length) this.parent = grow(this.parent, n * 2);
+      this.parent[n] = n;
       this.ids.set(id, n);
     }
     return n;
@@ -95,6 +168,13 @@ export class ThreadIndex {
   }
 }
 
+/** A typed array with room for at least `size` elements, the old ones copied in. */
+export function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, size: number): T {
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  next.set(a);
+  return next;
+}
+
 /** Thread ids for a list of messages, in input order (see ThreadIndex.resolve). */
 export function assignThreads(msgs: readonly ThreadMessage[], opts: ThreadOptions = {}): string[] {
   const index = new ThreadIndex();
@@ -108,40 +188,6 @@ const ANY_PREFIX = /^\s*((re|aw|sv|antw|r|odp|fwd?|wg|tr)\s*(\[\d+\])?\s*:\s*|\[
 /** The subject without Re:/Fwd: prefixes and list tags, for matching. */
 export function baseSubject(subject: string): string {
   return subject.replace(ANY_PREFIX, "").replace(/\s+/g, " ").trim().toLowerCase();
-}
-
-function subjectFallback(
-  msgs: readonly KeptMessage[],
-  own: number[],
-  union: (a: number, b: number) => void,
-  opts: ThreadOptions,
-): void {
-  const me = new Set([...(opts.me ?? [])].map(normaliseAddress));
-  const windowMs = (opts.subjectWindowDays ?? 60) * 86_400_000;
-  const people = (m: ThreadMessage) => [m.from, ...m.recipients].filter((a): a is string => !!a && !me.has(a));
-  const bySubject = new Map<string, number[]>();
-  msgs.forEach((m, i) => {
-    const key = baseSubject(m.subject);
-    if (!key || m.date === null) return;
-    let list = bySubject.get(key);
-    if (!list) bySubject.set(key, (list = []));
-    list.push(i);
-  });
-  msgs.forEach((m, i) => {
-    if (m.inReplyTo || m.hadReferences || m.date === null || !REPLY_PREFIX.test(m.subject)) return;
-    const candidates = bySubject.get(baseSubject(m.subject));
-    if (!candidates) return;
-    const mine = new Set(people(m));
-    let pick = -1;
-    for (const j of candidates) {
-      const d = msgs[j].date!;
-      if (j === i || d > m.date || m.date - d > windowMs) continue;
-      if (d === m.date && j > i) continue;
-      if (!people(msgs[j]).some((p) => mine.has(p))) continue;
-      if (pick < 0 || d > msgs[pick].date! || (d === msgs[pick].date! && j > pick)) pick = j;
-    }
-    if (pick >= 0) union(own[i], own[pick]);
-  });
 }
 
 // ---------------------------------------------------------------------------
