@@ -2,6 +2,7 @@
 // and opens nothing; the entries hand in the database, clock, providers and auth.
 import { Hono, type MiddlewareHandler, type TypedResponse } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { bodyLimit } from "hono/body-limit";
 import { describeRoute, openAPIRouteHandler, validator } from "hono-openapi";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -414,9 +415,14 @@ function isCrossSite(origin: string | undefined, fetchSite: string | undefined, 
 
 /** Middleware: who is calling, and their account (made on first sight). Sets c.var.account. */
 export function requireAccount(deps: Pick<AppDeps, "db" | "auth" | "newId" | "localDefaults">): MiddlewareHandler<KeptEnv> {
+  const tooLarge = () => {
+    throw new KeptError("payload_too_large", "The request is too large; send at most 2 MB.");
+  };
+  // Checks Content-Length, and counts the bytes of a chunked body as they arrive.
+  const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
   return async (c, next) => {
-    const len = Number(c.req.header("content-length") ?? 0);
-    if (len > MAX_BODY && !c.req.path.startsWith("/api/import")) throw new KeptError("payload_too_large", "The request is too large; send at most 2 MB.");
+    const upload = c.req.path.startsWith("/api/import"); // streams to disk with its own limit
+    if (!upload && Number(c.req.header("content-length") ?? 0) > MAX_BODY) tooLarge();
     // The request URL's host: on Node it comes from the Host header, on Workers from the real URL.
     const host = new URL(c.req.url).host;
     const identity = await deps.auth.identify(c.req.header("authorization"), host);
@@ -428,7 +434,8 @@ export function requireAccount(deps: Pick<AppDeps, "db" | "auth" | "newId" | "lo
     const account = await accountFor(deps.db, identity, deps.newId, identity.provider === "local" ? deps.localDefaults : {});
     c.set("identity", identity);
     c.set("account", account);
-    await next();
+    if (upload) await next();
+    else await limitBody(c, next);
   };
 }
 

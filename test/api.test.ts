@@ -223,6 +223,35 @@ describe("the API", () => {
     expect(tpl.json.error.message).toMatch(/\{\{firstName\}\}/);
   });
 
+  it("refuses a body over 2 MB, whether it says its length or is sent in chunks, and records nothing", async () => {
+    const app = makeApp("local");
+    const big = JSON.stringify({ ...promiseMail(), text: "I'll get back to you by Friday. " + "x".repeat(2 * 1024 * 1024) });
+    const declared = await app.request("http://127.0.0.1:8787/api/messages/sent", { method: "POST", headers: { host: "127.0.0.1:8787", "content-type": "application/json" }, body: big });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).error).toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/at most 2 MB/) });
+    // No Content-Length: the bytes are counted as they arrive.
+    const bytes = new TextEncoder().encode(big);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(ctrl) {
+        for (let i = 0; i < bytes.length; i += 64 * 1024) ctrl.enqueue(bytes.subarray(i, i + 64 * 1024));
+        ctrl.close();
+      },
+    });
+    const streamed = await app.request("http://127.0.0.1:8787/api/messages/sent", { method: "POST", headers: { host: "127.0.0.1:8787", "content-type": "application/json" }, body: chunked, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.code).toBe("payload_too_large");
+    expect((await call(app, "GET", "/api/commitments")).json.items).toHaveLength(0);
+    // Just under the limit, chunked, is read as usual.
+    const small = new TextEncoder().encode(JSON.stringify(promiseMail()));
+    const ok = await app.request("http://127.0.0.1:8787/api/messages/sent", {
+      method: "POST",
+      headers: { host: "127.0.0.1:8787", "content-type": "application/json" },
+      body: new ReadableStream<Uint8Array>({ start: (ctrl) => (ctrl.enqueue(small), ctrl.close()) }),
+      duplex: "half",
+    } as RequestInit);
+    expect(ok.status).toBe(201);
+  });
+
   it("acts on a promise: snooze, keep, reopen, dismiss, and refuses what makes no sense", async () => {
     const app = makeApp("local");
     const id = (await call(app, "POST", "/api/messages/sent", { body: promiseMail() })).json.created[0].id;
