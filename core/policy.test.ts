@@ -114,6 +114,10 @@ describe("working days and settings", () => {
     expect(() => validateSettings({ ...london, dayStart: "9am" })).toThrow(/HH:MM/);
     expect(() => validateSettings({ ...london, dayStart: "18:00" })).toThrow(/dayEnd/);
     expect(() => validateSettings({ ...london, workDays: [] })).toThrow(/workDays/);
+    expect(() => validateSettings({ ...london, locale: "en_GB" })).toThrow(/such as en-GB/);
+    expect(() => validateSettings({ ...london, locale: "" })).toThrow(/locale/);
+    // A well-formed tag is written canonically.
+    expect(validateSettings({ ...london, locale: "en-gb" }).locale).toBe("en-GB");
   });
   it("places the day start in the zone's own offset on both sides of DST", () => {
     expect(iso(zonedTimeToInstant("2026-03-28", 9, 0, "Europe/London"))).toBe("2026-03-28T09:00:00.000Z");

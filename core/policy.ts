@@ -5,6 +5,7 @@ import type { WorkSettings } from "./model";
 import { KeptError } from "./errors";
 import {
   addDays,
+  canonicalLocale,
   isValidTimeZone,
   localDateOf,
   weekdayOf,
@@ -24,6 +25,8 @@ export function parseClock(hhmm: string): { hour: number; minute: number } {
 export function validateSettings(s: WorkSettings): WorkSettings {
   if (!isValidTimeZone(s.timeZone))
     throw new KeptError("bad_request", `"${s.timeZone}" is not an IANA time zone; use a name such as Europe/London.`);
+  const locale = canonicalLocale(s.locale);
+  if (!locale) throw new KeptError("bad_request", `"${s.locale}" is not a locale Kept can write dates in; use a tag such as en-GB, en-US or fr-FR.`);
   const days = [...new Set(s.workDays)].sort();
   if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 7))
     throw new KeptError("bad_request", "workDays must list at least one ISO weekday, 1 (Monday) to 7 (Sunday).");
@@ -33,7 +36,7 @@ export function validateSettings(s: WorkSettings): WorkSettings {
     throw new KeptError("bad_request", `dayEnd (${s.dayEnd}) must come after dayStart (${s.dayStart}) with room for one event.`);
   if (s.escalationWorkingDays.length === 0 || s.escalationWorkingDays.some((n) => !Number.isInteger(n) || n < 1 || n > 20))
     throw new KeptError("bad_request", "escalationWorkingDays must be whole numbers of working days from 1 to 20.");
-  return { ...s, workDays: days };
+  return { ...s, locale, workDays: days };
 }
 
 export function isWorkDay(date: LocalDate, s: WorkSettings): boolean {

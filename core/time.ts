@@ -46,6 +46,21 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * The canonical form of a BCP 47 locale that dates can be written in ("en-gb" →
+ * "en-GB"), or null: "en_GB" is not a tag, and a tag the platform has no date
+ * formats for would silently fall back to another language.
+ */
+export function canonicalLocale(locale: string): string | null {
+  if (typeof locale !== "string" || locale.length === 0 || locale.length > 35) return null;
+  try {
+    const [tag] = Intl.getCanonicalLocales(locale);
+    return tag && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1 ? tag : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The wall-clock fields of an instant in a zone. */
 export function zonedParts(instant: number, timeZone: string): ZonedParts {
   const local = new Date(instant + offsetMinutes(instant, timeZone) * 60_000);

@@ -2,7 +2,7 @@
 // missing setting stops start-up with a message naming it and what it should be.
 import { z } from "zod";
 import { isLoopbackHost, GOOGLE_JWKS, MICROSOFT_JWKS, type AuthConfig } from "./auth";
-import { isValidTimeZone } from "../core/time";
+import { canonicalLocale, isValidTimeZone } from "../core/time";
 
 const list = z
   .string()
@@ -32,7 +32,10 @@ export const configSchema = z
       .string()
       .optional()
       .refine((v) => v === undefined || isValidTimeZone(v), "must be an IANA time zone such as Europe/London"),
-    KEPT_LOCALE: z.string().optional(),
+    KEPT_LOCALE: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || canonicalLocale(v) !== null, "must be a locale tag dates can be written in, such as en-GB or en-US"),
   })
   .superRefine((c, ctx) => {
     if (c.AUTH_MODE === "local" && !isLoopbackHost(c.HOST))
