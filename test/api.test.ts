@@ -10,6 +10,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { createApp } from "../server/app";
 import { Authenticator, type AuthConfig } from "../server/auth";
 import { openDatabase, type OpenedDb } from "../server/db-node";
+import { mountWeb } from "../server/web";
 import { MemoryProvider } from "../server/providers/memory";
 import { TestClock } from "./support";
 
@@ -68,7 +69,7 @@ function makeApp(mode: AuthConfig["mode"], mail = true) {
     microsoft: { audiences: [MS_AUD], jwksUrl },
     google: { audiences: [GOOGLE_AUD], jwksUrl },
   });
-  return createApp({
+  const deps = {
     db: opened.db,
     clock: clock.fn,
     newId: randomUUID,
@@ -77,7 +78,9 @@ function makeApp(mode: AuthConfig["mode"], mail = true) {
     publicUrl: "http://127.0.0.1:8787",
     auth,
     localDefaults: { timeZone: "Europe/London" },
-  });
+  };
+  // As the entries build it: the API with the pages (/, /c/:id, imports) mounted.
+  return createApp({ ...deps, mount: (a) => mountWeb(a, deps) });
 }
 
 beforeEach(async () => {
@@ -386,11 +389,23 @@ describe("every route is scoped to the caller's account", () => {
       ["DELETE", `/api/check-ins/${ci}`],
       ["DELETE", "/api/templates/alices"],
     ];
-    for (const [method, path, body] of attempts) {
+    for (const [method, path, body] of [...attempts, ["GET", `/c/${cid}`] as [string, string]]) {
       const r = await call(app, method, path, { token: bob, body });
       expect(r.status, `${method} ${path}`).toBe(404);
       expect(r.text).not.toContain("ana@example.com");
+      expect(r.text).not.toContain("Senior Analyst");
     }
+    // Alice sees her own promise's page; Bob's dashboard and feed hold none of it.
+    expect((await call(app, "GET", `/c/${cid}`, { token: alice })).text).toContain("Senior Analyst role");
+    const bobsPage = await call(app, "GET", "/", { token: bob });
+    expect(bobsPage.status).toBe(200);
+    expect(bobsPage.text).not.toContain("Senior Analyst");
+    const bobsFeed = new URL((await call(app, "GET", "/api/feed", { token: bob })).json.url);
+    const feed = await call(app, "GET", bobsFeed.pathname, {});
+    expect(feed.text).toContain("BEGIN:VCALENDAR");
+    expect(feed.text).not.toContain("Senior Analyst");
+    const alicesFeed = new URL((await call(app, "GET", "/api/feed", { token: alice })).json.url);
+    expect((await call(app, "GET", alicesFeed.pathname, {})).text).toContain("Senior Analyst role");
     // Lists and the panel show Bob nothing of Alice's.
     const panel = await call(app, "GET", "/api/panel?counterpart=ana@example.com&threadId=thread-1", { token: bob });
     expect([panel.json.thisThread, panel.json.otherThreads, panel.json.recentlyClosed, panel.json.checkIns]).toEqual([[], [], [], []]);

@@ -336,7 +336,9 @@ describe("POST /api/import", () => {
     ].join("\r\n");
     const r = await call(app, "POST", "/api/import?name=one.eml", { raw: eml });
     const done = lines(r.text).pop();
-    expect(done).toMatchObject({ type: "done", report: { messages: 1 } });
+    expect(done).toMatchObject({ type: "done", report: { messages: 1, sent: 1, created: 1 } });
+    const listed = await call(app, "GET", "/api/commitments?status=open");
+    expect(listed.json.items.map((x: { sentence: string; dueDate: string }) => [x.sentence, x.dueDate])).toEqual([["I'll get back to you by Friday.", "2026-11-27"]]);
   });
 
   it("refuses what it can't read, with messages that say what to do", async () => {
