@@ -131,6 +131,8 @@ a.btn.primary { color: var(--on-accent); }
 .notice-title { font-weight: 650; margin-bottom: 4px; }
 .notice details { margin-top: 8px; }
 .notice summary { cursor: pointer; }
+.notice .notice-warning { color: var(--warn); font-weight: 550; margin: 8px 0; }
+.notice .notice-warning + .btn { margin-top: 2px; }
 .alert { display: flex; gap: 12px; align-items: flex-start; justify-content: space-between; background: var(--danger-soft); border: 1px solid color-mix(in srgb, var(--danger) 40%, transparent); color: var(--text); border-radius: var(--radius); padding: 12px 16px; margin-bottom: 20px; }
 .alert-title { font-weight: 650; color: var(--danger); margin-bottom: 2px; }
 .alert-message { margin: 0; }
@@ -257,6 +259,7 @@ a.btn.primary { color: var(--on-accent); }
 .settings .field { align-content: start; }
 .settings .field input { height: 42px; }
 .settings-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0 20px; }
+.settings-grid .field.wide { grid-column: 1 / -1; }
 .settings .field input:focus-visible, .day input:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .days { border: 0; padding: 0; margin: 14px 0; min-width: 0; }
 .days legend { font-weight: 600; font-size: .94rem; padding: 0; margin-bottom: 6px; }

@@ -390,8 +390,12 @@ if (settingsForm) {
       showError(new ApiError("Check in after a whole number of days, from 1 to 730."), box); f.checkInDays.focus(); return;
     }
     if (!f.dayStart.value || !f.dayEnd.value) { showError(new ApiError("Give the time your working day starts and ends."), box); (f.dayStart.value ? f.dayEnd : f.dayStart).focus(); return; }
+    var addresses = f.addresses.value.split(/[\s,;]+/).filter(Boolean);
+    var notAddress = addresses.filter(function (a) { return !/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(a); })[0];
+    if (notAddress) { showError(new ApiError("“" + notAddress + "” is not an email address. Separate addresses with commas."), box); f.addresses.focus(); return; }
     var name = f.displayName.value.trim();
     var body = {
+      addresses: addresses,
       displayName: name ? name : null,
       timeZone: f.timeZone.value.trim(),
       locale: f.locale.value.trim(),
@@ -496,7 +500,7 @@ async function runImports(jobs) {
   var panel = $("import");
   if (panel && panel.getAttribute("aria-busy") === "true") return;
   if (panel) panel.setAttribute("aria-busy", "true");
-  var total = { messages: 0, created: 0, kept: 0, chased: 0, errorCount: 0, errors: [] };
+  var total = { messages: 0, created: 0, kept: 0, chased: 0, errorCount: 0, errors: [], unknownMe: null };
   var problems = [];
   announce("Import started.");
   for (var i = 0; i < jobs.length; i++) {
@@ -505,6 +509,7 @@ async function runImports(jobs) {
     var r = await importOne(job);
     if (r.error) { problems.push(r.error.message); continue; }
     ["messages", "created", "kept", "chased", "errorCount"].forEach(function (k) { total[k] += r.report[k] || 0; });
+    if (r.report.me && r.report.me.method === "none") total.unknownMe = r.report.me.detail;
     total.errors = total.errors.concat(r.report.errors || []);
   }
   if (panel) panel.removeAttribute("aria-busy");
@@ -515,12 +520,22 @@ async function runImports(jobs) {
   var open = total.created - total.kept;
   var summary = "Read " + plural(total.messages, "message") + ": found " + plural(total.created, "promise") + ", " + total.kept + " already kept" +
     (total.chased ? ", " + total.chased + " chased you" : "") + ". " + (open > 0 ? plural(open, "person is", "people are") + " still waiting." : "Nobody is left waiting.");
+  // Without knowing which messages are the user's, "nobody is waiting" would be a false all-clear.
+  if (total.unknownMe && total.created === 0) summary = "Read " + plural(total.messages, "message") + ", but Kept couldn't tell which of them you sent, so it found no promises yet.";
   await refresh();
   var content = $("content");
   if (content) {
     var note = el("div", { class: "notice import-result", id: "import-result", tabindex: "-1" });
     note.appendChild(el("p", { class: "notice-title" }, "Import finished"));
     note.appendChild(el("p", null, summary));
+    if (total.unknownMe) {
+      // Without knowing which messages are the user's, nothing counts as a promise they made.
+      note.appendChild(el("p", { class: "notice-warning" }, "Kept couldn't tell which messages are yours (" + total.unknownMe +
+        "). Add your addresses under Settings, then import the file again."));
+      var fix = el("button", { type: "button", class: "btn" }, "Add your addresses");
+      fix.addEventListener("click", function () { var d = $("settings-details"); if (d) d.open = true; var a = $("set-addresses"); if (a) a.focus(); });
+      note.appendChild(fix);
+    }
     if (total.errorCount) {
       var more = el("details");
       more.appendChild(el("summary", null, plural(total.errorCount, "message") + " couldn't be read and " + (total.errorCount === 1 ? "was" : "were") + " skipped"));

@@ -52,6 +52,7 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
   const bits = await nodeBits();
   if (!bits) return notHere(c);
   const accountId: string = c.get("account").id;
+  const addresses: string[] = c.get("account").addresses ?? [];
   if (running.has(accountId)) throw new KeptError("conflict", "An import is already running for your account. Wait for it to finish, then try again.");
   running.add(accountId);
   let file: { path: string; dir: string | null; name: string };
@@ -87,6 +88,8 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
     try {
       await send({ type: "start", file: file.name });
       const report = await bits.importMailbox(deps, accountId, file.path, {
+        // The addresses saved in settings say which messages are the user's; else the scan works them out.
+        me: addresses.length ? addresses : undefined,
         onProgress: (p) => {
           const now = Date.now();
           if (p.phase === lastPhase && now - last < PROGRESS_EVERY_MS) return;
@@ -110,6 +113,8 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
           duplicates: report.duplicates,
           errorCount: report.errors.length,
           errors,
+          // The scan's reason, without its advice for the command line.
+          me: { addresses: report.scan.me.addresses, method: report.scan.me.method, detail: report.scan.me.detail.replace(/;?\s*pass --me\b.*$/s, "") },
         },
       });
     } catch (e) {

@@ -278,6 +278,11 @@ function settingsSection(d: Dashboard) {
 <input id="set-check-in" name="checkInDays" type="number" inputmode="numeric" min="1" max="730" step="1" required value="${String(s.checkInDays)}" aria-describedby="set-check-in-hint">
 <p id="set-check-in-hint" class="hint">Used by “Check in in ${s.checkInDays} days” on a promise.</p>
 </div>
+<div class="field wide">
+<label for="set-addresses">Your email addresses</label>
+<input id="set-addresses" name="addresses" type="text" maxlength="4000" spellcheck="false" autocomplete="off" value="${d.account.addresses.join(", ")}" aria-describedby="set-addresses-hint">
+<p id="set-addresses-hint" class="hint">Tells your mail from other people's in an import. Leave empty and Kept works them out from your Sent folder.</p>
+</div>
 </div>
 <fieldset class="days">
 <legend>Working days</legend>

@@ -192,6 +192,26 @@ describe.runIf(available)("dashboard in a browser", () => {
     await shot(page, "05-error", false);
   });
 
+  it("says when an import can't tell which messages are the user's, and leads to the setting that fixes it", async () => {
+    const { page, url } = await start();
+    await page.goto(url);
+    const mail = (from: string, to: string, id: string, date: string, body: string) =>
+      [`From ${from} ${date}`, `From: ${from}`, `To: ${to}`, "Subject: Your application", `Date: ${date}`, `Message-ID: <${id}@example.com>`, "", body, ""].join("\n");
+    const mbox = [
+      mail("sam@example.com", "ana@example.com", "p1", "Mon, 16 Nov 2026 10:00:00 +0000", "Hi Ana,\n\nI'll get back to you by Friday.\n\nSam"),
+      mail("ana@example.com", "sam@example.com", "p2", "Mon, 16 Nov 2026 11:00:00 +0000", "Thanks Sam."),
+    ].join("\n");
+    await page.locator("#import-file").setInputFiles({ name: "pair.mbox", mimeType: "application/mbox", buffer: Buffer.from(mbox) });
+    const note = page.locator("#import-result");
+    await note.getByText("Kept couldn't tell which messages are yours", { exact: false }).waitFor();
+    await shot(page, "11-import-who-are-you", false);
+    await note.getByRole("button", { name: "Add your addresses" }).click();
+    const field = page.locator("#settings").getByLabel("Your email addresses");
+    await field.waitFor();
+    expect(await field.evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await page.locator("#settings-details").evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+  });
+
   it("saves settings that persist across a reload, and shows the API's message for a bad time zone", async () => {
     const { page, url } = await start({ sample: true });
     await page.goto(url);
@@ -203,6 +223,11 @@ describe.runIf(available)("dashboard in a browser", () => {
     await section.getByLabel("Start").fill("08:00");
     await section.getByLabel("End").fill("16:30");
     await section.getByRole("group", { name: "Working days" }).getByLabel("Friday").uncheck();
+    const addresses = section.getByLabel("Your email addresses");
+    await addresses.fill("sam@example.com, not-an-address");
+    await section.getByRole("button", { name: "Save settings" }).click();
+    await page.locator("#settings-error").getByText("“not-an-address” is not an email address.", { exact: false }).waitFor();
+    await addresses.fill("sam@example.com, Sam.Taylor@Example.org");
     await section.getByRole("button", { name: "Save settings" }).click();
     await page.locator("#toast", { hasText: "Settings saved." }).waitFor();
     await page.locator("#settings-now", { hasText: "Sam Recruiter" }).waitFor();
@@ -214,7 +239,9 @@ describe.runIf(available)("dashboard in a browser", () => {
     expect(await section.getByLabel("End").inputValue()).toBe("16:30");
     expect(await section.getByLabel("Friday").isChecked()).toBe(false);
     expect(await section.getByLabel("Thursday").isChecked()).toBe(true);
+    expect(await section.getByLabel("Your email addresses").inputValue()).toBe("sam@example.com, sam.taylor@example.org");
     const me = await (await fetch(`${url}/api/me`)).json();
+    expect(me.addresses).toEqual(["sam@example.com", "sam.taylor@example.org"]);
     expect(me.settings).toMatchObject({ displayName: "Sam Recruiter", dayStart: "08:00", dayEnd: "16:30", workDays: [1, 2, 3, 4] });
     await section.scrollIntoViewIfNeeded();
     await shot(page, "10-settings", false);

@@ -194,7 +194,7 @@ describe("the dashboard", () => {
     const app = makeApp();
     await seed(app);
     const p = await call(app, "PATCH", "/api/settings", {
-      body: { displayName: "Sam <Lee>", timeZone: "America/New_York", locale: "en-US", workDays: [1, 2, 3, 4], dayStart: "08:30", dayEnd: "16:00", checkInDays: 30 },
+      body: { displayName: "Sam <Lee>", timeZone: "America/New_York", locale: "en-US", workDays: [1, 2, 3, 4], dayStart: "08:30", dayEnd: "16:00", checkInDays: 30, addresses: ["Sam@Example.com", "sam.lee@example.org"] },
     });
     expect(p.status, p.text).toBe(200);
     const html = (await call(app, "GET", "/")).text;
@@ -210,6 +210,7 @@ describe("the dashboard", () => {
     expect(settings).toMatch(/<input id="set-start" name="dayStart" type="time"[^>]*value="08:30"/);
     expect(settings).toMatch(/<input id="set-end" name="dayEnd" type="time"[^>]*value="16:00"/);
     expect(settings).toMatch(/<input id="set-check-in" name="checkInDays" type="number"[^>]*value="30"/);
+    expect(settings).toMatch(/<label for="set-addresses">Your email addresses<\/label>\s*<input id="set-addresses" name="addresses"[^>]*value="sam@example.com, sam.lee@example.org"/);
     expect(settings).toMatch(/<fieldset class="days">\s*<legend>Working days<\/legend>/);
     const checked = [...settings.matchAll(/name="workDays" value="(\d)"( checked)?/g)].map((m) => [Number(m[1]), !!m[2]]);
     expect(checked).toEqual([[1, true], [2, true], [3, true], [4, true], [5, false], [6, false], [7, false]]);
@@ -339,6 +340,27 @@ describe("POST /api/import", () => {
     expect(done).toMatchObject({ type: "done", report: { messages: 1, sent: 1, created: 1 } });
     const listed = await call(app, "GET", "/api/commitments?status=open");
     expect(listed.json.items.map((x: { sentence: string; dueDate: string }) => [x.sentence, x.dueDate])).toEqual([["I'll get back to you by Friday.", "2026-11-27"]]);
+  });
+
+  it("uses the addresses saved in settings to tell the user's mail, and says when it can't tell", async () => {
+    // Two people writing to each other and no Sent folder: nothing says which one is the user.
+    const mail = (from: string, to: string, id: string, date: string, body: string, reply?: string) =>
+      [`From ${from} ${date}`, `From: ${from}`, `To: ${to}`, "Subject: Your application", `Date: ${date}`, `Message-ID: <${id}@example.com>`,
+        ...(reply ? [`In-Reply-To: <${reply}@example.com>`] : []), "Content-Type: text/plain; charset=utf-8", "", body, ""].join("\n");
+    const pair = (n: number) =>
+      [
+        mail("sam@example.com", "ana@example.com", `a${n}`, "Mon, 23 Nov 2026 10:00:00 +0000", "Hi Ana,\n\nI'll get back to you by Friday.\n\nSam"),
+        mail("ana@example.com", "sam@example.com", `b${n}`, "Mon, 23 Nov 2026 11:00:00 +0000", "Thanks Sam, speak then.", `a${n}`),
+      ].join("\n");
+    const app = makeApp();
+    const unknown = lines((await call(app, "POST", "/api/import?name=pair.mbox", { raw: pair(1) })).text).pop();
+    expect(unknown.report).toMatchObject({ messages: 2, created: 0, me: { method: "none", addresses: [] } });
+    expect(unknown.report.me.detail).toMatch(/address/);
+    expect(unknown.report.me.detail).not.toMatch(/--me/); // advice for the command line, not the page
+
+    expect((await call(app, "PATCH", "/api/settings", { body: { addresses: ["Sam@example.com"] } })).status).toBe(200);
+    const known = lines((await call(app, "POST", "/api/import?name=pair.mbox", { raw: pair(2) })).text).pop();
+    expect(known.report).toMatchObject({ sent: 1, created: 1, chased: 1, me: { method: "given", addresses: ["sam@example.com"] } });
   });
 
   it("refuses what it can't read, with messages that say what to do", async () => {
