@@ -8,6 +8,7 @@ import { waitedChart, weeklyChart } from "./charts";
 import { valuesFor, FORGOTTEN_AFTER_DAYS, type CommitmentPage, type CommitmentView, type Context, type Dashboard } from "./data";
 import { dateTime, displayName, hoursAsWords, initials, percent, relativeDays, shortDate, span } from "./format";
 import { localDateOf } from "../../core/time";
+import { isLoopbackHost } from "../auth";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -191,6 +192,9 @@ ${waitedChart(d.summary.waited)}
 
 function calendarSection(d: Dashboard) {
   const webcal = d.feedUrl.replace(/^https?:/, "webcal:");
+  // A feed on a loopback address reaches calendar apps on this computer only.
+  const feedHost = new URL(d.feedUrl).host;
+  const onlyHere = isLoopbackHost(feedHost);
   return html`<section class="section" id="calendar" aria-labelledby="calendar-h">
 <div class="section-head"><h2 id="calendar-h">Your calendar</h2></div>
 <div class="two-col">
@@ -202,11 +206,17 @@ function calendarSection(d: Dashboard) {
 <input id="feed-url" type="text" readonly value="${d.feedUrl}" spellcheck="false">
 <button type="button" class="btn" data-action="copy-feed">Copy link</button>
 </div>
-<ul class="hints">
+${onlyHere
+  ? html`<ul class="hints">
+<li><strong>Apple Calendar on this computer:</strong> File › New Calendar Subscription, or <a href="${webcal}">open it directly</a>.</li>
+<li><strong>Google Calendar and Outlook</strong> fetch subscriptions from their own servers, which can't reach Kept at ${feedHost}. Run Kept at an address they can reach (set <code>PUBLIC_URL</code> to it and restart), or import <a href="${d.feedUrl}" download="kept.ics">a copy of the calendar</a> now (a copy doesn't update).</li>
+</ul>
+<p class="muted small" id="feed-local-note">Kept is running on this computer only, so the links in the events open here.</p>`
+  : html`<ul class="hints">
 <li><strong>Apple Calendar:</strong> File › New Calendar Subscription, or <a href="${webcal}">open it directly</a>.</li>
 <li><strong>Google Calendar:</strong> Other calendars › + › From URL.</li>
 <li><strong>Outlook:</strong> Add calendar › Subscribe from web.</li>
-</ul>
+</ul>`}
 <p class="muted small">Anyone with this link can see your follow-ups. If it has been shared by mistake, replace it: the old link stops working.</p>
 <button type="button" class="btn quiet" data-action="rotate-feed">Replace link</button>
 </div>

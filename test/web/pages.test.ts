@@ -33,14 +33,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function makeApp(opts: { mode?: AuthConfig["mode"]; mail?: boolean } = {}) {
+function makeApp(opts: { mode?: AuthConfig["mode"]; mail?: boolean; publicUrl?: string } = {}) {
   const deps = {
     db: opened.db,
     clock: clock.fn,
     newId: randomUUID,
     calendar: provider,
     mail: opts.mail ? provider : null,
-    publicUrl: "http://127.0.0.1:8787",
+    publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787",
     auth: new Authenticator({ mode: opts.mode ?? "local" }),
     localDefaults: { timeZone: "Europe/London", locale: "en-GB" },
   };
@@ -164,6 +164,11 @@ describe("the dashboard", () => {
     expect(html).toMatch(/id="feed-url" type="text" readonly value="http:\/\/127\.0\.0\.1:8787\/feed\/[A-Za-z0-9_-]{20,}\.ics"/);
     const feed = await call(app, "GET", "/api/feed");
     expect(html).toContain(feed.json.url);
+    // On a loopback address only this computer's calendar apps can subscribe: the page says so.
+    expect(html).toContain("Apple Calendar on this computer:");
+    expect(html).toContain("which can't reach Kept at 127.0.0.1:8787");
+    expect(html).toMatch(new RegExp(`<a href="${feed.json.url.replace(/[.?]/g, "\\$&")}" download="kept.ics">a copy of the calendar</a>`));
+    expect(html).not.toContain("Other calendars › + › From URL");
 
     // The page data for the script: templates, today, and +3 working days (Wed 25 Nov → Mon 30 Nov).
     const data = JSON.parse(/<script type="application\/json" id="kept-data">([^<]*)<\/script>/.exec(html)![1]);
@@ -217,6 +222,16 @@ describe("the dashboard", () => {
     expect(settings).toContain('<span class="visually-hidden">Friday</span>');
     expect(settings).toMatch(/id="settings-error" class="alert" role="alert" hidden/);
     expect(settings).toMatch(/<button type="submit" class="btn primary" id="settings-save">Save settings<\/button>/);
+  });
+
+  it("offers Google and Outlook subscriptions when Kept has an address they can reach", async () => {
+    const app = makeApp({ publicUrl: "https://kept.example.com" });
+    await seed(app);
+    const html = (await call(app, "GET", "/")).text;
+    expect(html).toMatch(/id="feed-url" type="text" readonly value="https:\/\/kept\.example\.com\/feed\/[A-Za-z0-9_-]{20,}\.ics"/);
+    expect(html).toContain("<strong>Google Calendar:</strong> Other calendars › + › From URL.");
+    expect(html).toMatch(/<a href="webcal:\/\/kept\.example\.com\/feed\//);
+    expect(html).not.toContain("this computer");
   });
 
   it("offers the settings on the empty page too, after the import", async () => {
