@@ -1,17 +1,27 @@
 // What the pages show, read straight from the store with the same rules the API uses.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { firstName, type Commitment, type WorkSettings } from "../../core/model";
 import type { Template } from "../../core/templates";
 import { addWorkingDays } from "../../core/policy";
-import { daysBetween, localDateOf, type LocalDate } from "../../core/time";
+import { addDays, daysBetween, localDateOf, type LocalDate } from "../../core/time";
 import { schema, type Db } from "../db";
 import { feedUrl } from "../feed";
-import { getCommitment, history, listCommitments, senderName, settingsOf, templatesFor, type AccountRow, type CheckInRow } from "../store";
+import { getCommitment, history, senderName, settingsOf, templatesFor, toCommitment, type AccountRow, type CheckInRow } from "../store";
 import { summarise, type Summary } from "../summary";
 
 /** Past due by more than this many days, a promise is "forgotten" and shown apart. */
 export const FORGOTTEN_AFTER_DAYS = 14;
-const ACTIVE_LIMIT = 1000;
+/** At most this many promises in each list on the page. */
+export const LIST_LIMIT = 500;
+
+/** Open and snoozed promises due on or after `cutoff` (waiting) or before it (forgotten), oldest first, and how many there are. */
+async function activePart(db: Db, accountId: string, part: "waiting" | "forgotten", cutoff: LocalDate) {
+  const c = schema.commitments;
+  const where = and(eq(c.accountId, accountId), inArray(c.status, ["open", "snoozed"]), part === "waiting" ? gte(c.dueDate, cutoff) : lt(c.dueDate, cutoff));
+  const rows = await db.select().from(c).where(where).orderBy(asc(c.sentAt), asc(c.id)).limit(LIST_LIMIT);
+  const total = rows.length < LIST_LIMIT ? rows.length : Number((await db.select({ n: sql<number>`count(*)` }).from(c).where(where))[0]!.n);
+  return { items: rows.map(toCommitment), total };
+}
 
 export interface CommitmentView extends Commitment {
   overdue: boolean;
@@ -38,7 +48,9 @@ export interface Context {
 
 export interface Dashboard extends Context {
   waiting: CommitmentView[];
+  waitingTotal: number;
   forgotten: CommitmentView[];
+  forgottenTotal: number;
   total: number;
   summary: Summary;
   checkIns: CheckInRow[];
@@ -76,9 +88,10 @@ export async function context(deps: { db: Db; clock: () => number; mail: unknown
 
 export async function dashboard(deps: { db: Db; clock: () => number; mail: unknown; publicUrl: string }, account: AccountRow): Promise<Dashboard> {
   const ctx = await context(deps, account);
-  const active = (await listCommitments(deps.db, account.id, { status: ["open", "snoozed"], limit: ACTIVE_LIMIT }))
-    .map((c) => viewOf(c, ctx.today))
-    .sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1));
+  // Waiting and forgotten are read apart, each oldest first, so a long backlog
+  // can't push either list off the page; the counts are of everything.
+  const cutoff = addDays(ctx.today, -FORGOTTEN_AFTER_DAYS); // due before it: forgotten
+  const [waiting, forgotten] = await Promise.all([activePart(deps.db, account.id, "waiting", cutoff), activePart(deps.db, account.id, "forgotten", cutoff)]);
   const [{ total }] = await deps.db.select({ total: sql<number>`count(*)` }).from(schema.commitments).where(eq(schema.commitments.accountId, account.id));
   const checkIns = await deps.db
     .select()
@@ -88,8 +101,10 @@ export async function dashboard(deps: { db: Db; clock: () => number; mail: unkno
     .limit(20);
   return {
     ...ctx,
-    waiting: active.filter((c) => c.daysLate <= FORGOTTEN_AFTER_DAYS),
-    forgotten: active.filter((c) => c.daysLate > FORGOTTEN_AFTER_DAYS),
+    waiting: waiting.items.map((c) => viewOf(c, ctx.today)),
+    waitingTotal: waiting.total,
+    forgotten: forgotten.items.map((c) => viewOf(c, ctx.today)),
+    forgottenTotal: forgotten.total,
     total: Number(total),
     summary: await summarise(deps.db, account, deps.clock()),
     checkIns,

@@ -160,22 +160,29 @@ ${stat("Median time to get back", hoursAsWords(s.medianHoursToGetBack), "from pr
 function waitingSection(d: Dashboard) {
   return html`<section class="section" id="waiting" aria-labelledby="waiting-h">
 <div class="section-head">
-<h2 id="waiting-h" tabindex="-1">People waiting on you <span class="count">${d.waiting.length}</span></h2>
+<h2 id="waiting-h" tabindex="-1">People waiting on you <span class="count">${d.waitingTotal}</span></h2>
 <p class="section-note">Oldest first. Each one is on your calendar until you reply.</p>
 </div>
+${shownOf(d.waiting.length, d.waitingTotal)}
 ${d.waiting.length
   ? html`<ol class="cards">${d.waiting.map((c) => html`<li>${card(c, d)}</li>`)}</ol>`
   : html`<p class="quiet-state">${d.forgotten.length ? "Nobody else is waiting. Clear the older ones below when you have a moment." : "Nobody is waiting on you. Nice work."}</p>`}
 </section>`;
 }
 
+/** Said when a list holds only the oldest part of what there is. */
+function shownOf(shown: number, total: number) {
+  return shown < total ? html`<p class="muted small list-limit">Showing the oldest ${shown.toLocaleString("en")} of ${total.toLocaleString("en")}. Those you keep or dismiss make room for the next.</p>` : "";
+}
+
 function forgottenSection(d: Dashboard) {
   if (!d.forgotten.length) return "";
   return html`<section class="section forgotten" id="forgotten" aria-labelledby="forgotten-h">
 <div class="section-head">
-<h2 id="forgotten-h" tabindex="-1">Forgotten promises <span class="count">${d.forgotten.length}</span></h2>
+<h2 id="forgotten-h" tabindex="-1">Forgotten promises <span class="count">${d.forgottenTotal}</span></h2>
 <p class="section-note">More than ${FORGOTTEN_AFTER_DAYS} days past the date you gave. A short “I owe you an update” to each clears the backlog in an afternoon, and nobody minds hearing it.</p>
 </div>
+${shownOf(d.forgotten.length, d.forgottenTotal)}
 <ol class="cards">${d.forgotten.map((c) => html`<li>${card(c, d, { forgotten: true })}</li>`)}</ol>
 </section>`;
 }
@@ -353,12 +360,16 @@ function emptyHero() {
 </section>`;
 }
 
+function waitingHeadline(n: number) {
+  return n === 0 ? "All caught up" : `${n.toLocaleString("en")} ${n === 1 ? "person is" : "people are"} waiting on you`;
+}
+
 export function dashboardPage(d: Dashboard) {
   const empty = d.total === 0;
   const body = html`<div id="content" data-region>
 ${empty
   ? emptyHero()
-  : html`<h1 class="page-title">${d.waiting.length + d.forgotten.length === 0 ? "All caught up" : `${d.waiting.length + d.forgotten.length} ${d.waiting.length + d.forgotten.length === 1 ? "person is" : "people are"} waiting on you`}</h1>
+  : html`<h1 class="page-title">${waitingHeadline(d.waitingTotal + d.forgottenTotal)}</h1>
 ${figures(d)}
 ${waitingSection(d)}
 ${forgottenSection(d)}

@@ -224,6 +224,33 @@ describe("the dashboard", () => {
     expect(settings).toMatch(/<button type="submit" class="btn primary" id="settings-save">Save settings<\/button>/);
   });
 
+  it("shows the oldest of a long backlog in each list, says how many there are, and never drops the oldest", async () => {
+    const app = makeApp();
+    const accountId = (await call(app, "GET", "/api/me")).json.id;
+    const client = opened.db.$client;
+    // 510 promises still in time and 3 long forgotten, straight into the table.
+    const row = (n: number, due: string, sentAt: number) => ({
+      sql: `insert into commitments (id, account_id, provider, thread_id, message_id, counterpart_address, counterpart_name, counterparts, subject, sentence, trigger, kind,
+        sent_at, due_date, due_stated, status, chase_count, reminder_count, source, created_at, updated_at)
+        values (?, ?, 'local', ?, ?, ?, 'Person', ?, ?, 'I''ll get back to you.', 'I''ll get back to you', 'explicit', ?, ?, 1, 'open', 0, 0, 'import', ?, ?)`,
+      args: [`c${n}`, accountId, `t${n}`, `m${n}`, `p${n}@example.com`, JSON.stringify([{ name: "Person", address: `p${n}@example.com` }]), `Subject ${n}`, sentAt, due, sentAt, sentAt],
+    });
+    const base = Date.parse("2026-11-20T09:00:00Z");
+    await client.batch([...Array.from({ length: 510 }, (_, n) => row(n, "2026-11-27", base + n * 60_000)), ...[0, 1, 2].map((n) => row(1000 + n, "2026-09-01", Date.parse("2026-08-20T09:00:00Z") + n * 60_000))], "write");
+    const html = (await call(app, "GET", "/")).text;
+    expect(html).toContain("513 people are waiting on you");
+    expect(html).toMatch(/People waiting on you <span class="count">510<\/span>/);
+    expect(html).toContain("Showing the oldest 500 of 510.");
+    expect(html).toMatch(/Forgotten promises <span class="count">3<\/span>/);
+    const waiting = html.slice(html.indexOf('id="waiting"'), html.indexOf('id="forgotten"'));
+    expect(waiting).toContain("Subject 0<");
+    expect(waiting).toContain("Subject 499<");
+    expect(waiting).not.toContain("Subject 500<");
+    const forgotten = html.slice(html.indexOf('id="forgotten"'), html.indexOf('id="charts"'));
+    expect(["Subject 1000<", "Subject 1001<", "Subject 1002<"].every((s) => forgotten.includes(s))).toBe(true);
+    expect(forgotten).not.toContain("Showing the oldest");
+  });
+
   it("offers Google and Outlook subscriptions when Kept has an address they can reach", async () => {
     const app = makeApp({ publicUrl: "https://kept.example.com" });
     await seed(app);
