@@ -554,6 +554,19 @@ async function runImports(jobs) {
 function filesToJobs(files) {
   var form = $("import-form");
   var max = form ? Number(form.getAttribute("data-max-bytes")) : Infinity;
+  if (files.length > 1) {
+    // Several files go up together and are read as one mailbox, so a reply in one
+    // finds the promise in another whatever the order they were picked in.
+    var list = Array.prototype.slice.call(files);
+    var size = list.reduce(function (n, f) { return n + f.size; }, 0);
+    var parts = list.map(function (f) { return { name: f.name, size: f.size }; });
+    return [{
+      url: "/api/import?parts=" + encodeURIComponent(JSON.stringify(parts)),
+      name: list.length + " files",
+      file: new Blob(list),
+      tooBig: size > max ? "These files come to " + fmtBytes(size) + "; Kept imports up to " + fmtBytes(max) + " at a time. Import them in smaller groups, or export just your Sent folder and Inbox." : null,
+    }];
+  }
   return Array.prototype.map.call(files, function (f) {
     return {
       url: "/api/import?name=" + encodeURIComponent(f.name),

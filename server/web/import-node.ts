@@ -2,7 +2,7 @@
 // size limit enforced as it arrives), a look at its first bytes, and the sample's path.
 // Loaded with a dynamic import so the Workers bundle never needs node:fs.
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, open, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
@@ -56,8 +56,81 @@ export async function saveUpload(body: ReadableStream<Uint8Array>, name: string,
   }
 }
 
-async function checkLooksLikeMail(path: string, bytes: number): Promise<void> {
-  if (bytes === 0) throw new KeptError("bad_request", "The file is empty. Choose the .mbox or .eml file again.");
+export interface UploadPart {
+  name: string;
+  size: number;
+}
+
+/**
+ * Several files sent back to back in one body (sizes given up front) into one
+ * temp folder, so they are scanned as one mailbox: a reply in Inbox.mbox finds
+ * its promise in Sent.mbox whichever was picked first. A message that isn't an
+ * mbox gets the .eml ending the folder scan looks for.
+ */
+export async function saveUploads(body: ReadableStream<Uint8Array>, parts: UploadPart[], limit: number): Promise<{ dir: string; path: string; bytes: number }> {
+  const expected = parts.reduce((n, p) => n + p.size, 0);
+  if (expected > limit) throw tooLarge(limit);
+  const dir = await mkdtemp(join(tmpdir(), "kept-import-"));
+  const taken = new Set<string>();
+  const names = parts.map((p) => {
+    const safe = safeName(p.name);
+    const dot = safe.lastIndexOf(".");
+    const [stem, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ""];
+    let name = safe;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${stem}-${n}${ext}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
+  let bytes = 0;
+  try {
+    const reader = (body as ReadableStream<Uint8Array>).getReader();
+    let chunk: Uint8Array | null = null;
+    for (let i = 0; i < parts.length; i++) {
+      const path = join(dir, names[i]!);
+      const out = await open(path, "w");
+      try {
+        let left = parts[i]!.size;
+        while (left > 0) {
+          if (!chunk || chunk.length === 0) {
+            const next = await reader.read();
+            if (next.done) throw new KeptError("bad_request", `The upload ended before all of ${parts[i]!.name} arrived. Choose the files again.`);
+            chunk = next.value;
+            bytes += chunk.length;
+            if (bytes > expected) throw new KeptError("bad_request", "The upload is longer than the files it names. Choose the files again.");
+          }
+          const take = Math.min(left, chunk.length);
+          await out.write(chunk.subarray(0, take));
+          chunk = chunk.subarray(take);
+          left -= take;
+        }
+      } finally {
+        await out.close();
+      }
+      await checkLooksLikeMail(path, parts[i]!.size, parts[i]!.name);
+      if (!(await startsWithFrom(path)) && !/\.eml$/i.test(names[i]!)) await rename(path, `${path}.eml`);
+    }
+    if (chunk?.length || !(await reader.read()).done) throw new KeptError("bad_request", "The upload is longer than the files it names. Choose the files again.");
+    return { dir, path: dir, bytes };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startsWithFrom(path: string): Promise<boolean> {
+  const fh = await open(path, "r");
+  try {
+    const head = Buffer.alloc(5);
+    await fh.read(head, 0, 5, 0);
+    return head.toString("latin1") === "From ";
+  } finally {
+    await fh.close();
+  }
+}
+
+async function checkLooksLikeMail(path: string, bytes: number, name?: string): Promise<void> {
+  const which = name ? `${name}: ` : "";
+  if (bytes === 0) throw new KeptError("bad_request", `${which}the file is empty. Choose the .mbox or .eml file again.`.replace(/^the/, "The"));
   const fh = await open(path, "r");
   const head = Buffer.alloc(512);
   try {
@@ -66,10 +139,10 @@ async function checkLooksLikeMail(path: string, bytes: number): Promise<void> {
     await fh.close();
   }
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
-    throw new KeptError("bad_request", "That's a zip file. Unzip it first, then upload the .mbox or .eml files inside.");
+    throw new KeptError("bad_request", `${which}that's a zip file. Unzip it first, then upload the .mbox or .eml files inside.`.replace(/^that/, "That"));
   const text = head.toString("latin1").replace(/^\uFEFF/, "");
   if (!/^From /.test(text) && !/^[\x21-\x39\x3b-\x7e]+:/.test(text))
-    throw new KeptError("bad_request", "This doesn't look like mail. Kept reads .mbox mailboxes and .eml messages; check you picked the right file.");
+    throw new KeptError("bad_request", `${which}this doesn't look like mail. Kept reads .mbox mailboxes and .eml messages; check you picked the right file.`.replace(/^this/, "This"));
 }
 
 export async function removeDir(dir: string): Promise<void> {

@@ -3,11 +3,22 @@
 // Import reads files, so it runs in the Node server; on Workers it answers 501.
 import type { Context } from "hono";
 import { stream } from "hono/streaming";
+import { z } from "zod";
 import { KeptError } from "../../core/errors";
 import type { Db } from "../db";
 import type { Ledger } from "../ledger";
 
 export const MAX_IMPORT_BYTES = 1024 ** 3;
+
+const zParts = z.array(z.object({ name: z.string().min(1).max(300), size: z.number().int().min(0) })).min(1).max(1000);
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 const PROGRESS_EVERY_MS = 100;
 
 /** One import at a time per account: two would race on the same threads. */
@@ -33,6 +44,7 @@ function notHere(c: Context) {
 interface ImportBits {
   importMailbox: typeof import("../importer").importMailbox;
   saveUpload(body: ReadableStream<Uint8Array>, name: string, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
+  saveUploads(body: ReadableStream<Uint8Array>, parts: Array<{ name: string; size: number }>, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
   samplePath(): string;
   removeDir(dir: string): Promise<void>;
   tooLarge(limit: number): KeptError;
@@ -65,9 +77,19 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
       if (len > MAX_IMPORT_BYTES) throw bits.tooLarge(MAX_IMPORT_BYTES);
       const body = c.req.raw.body;
       if (!body) throw new KeptError("bad_request", "No file came with the request. Send the .mbox or .eml file as the request body.");
-      const name = c.req.query("name") ?? c.req.header("x-file-name") ?? "upload.mbox";
-      const saved = await bits.saveUpload(body, name, MAX_IMPORT_BYTES);
-      file = { path: saved.path, dir: saved.dir, name: name.replace(/^.*[\\/]/, "").slice(0, 200) };
+      const partsParam = c.req.query("parts");
+      if (partsParam !== undefined) {
+        // Several files back to back in one body, scanned together as one mailbox.
+        const parts = zParts.safeParse(safeJson(partsParam));
+        if (!parts.success) throw new KeptError("bad_request", 'parts must list the files sent, in order, as JSON: [{"name":"Sent.mbox","size":1234}, …].');
+        const saved = await bits.saveUploads(body, parts.data, MAX_IMPORT_BYTES);
+        const only = parts.data.length === 1 ? parts.data[0]!.name : `${parts.data.length} files`;
+        file = { path: saved.path, dir: saved.dir, name: only.replace(/^.*[\\/]/, "").slice(0, 200) };
+      } else {
+        const name = c.req.query("name") ?? c.req.header("x-file-name") ?? "upload.mbox";
+        const saved = await bits.saveUpload(body, name, MAX_IMPORT_BYTES);
+        file = { path: saved.path, dir: saved.dir, name: name.replace(/^.*[\\/]/, "").slice(0, 200) };
+      }
     }
   } catch (e) {
     running.delete(accountId);
@@ -98,7 +120,9 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
           void send({ type: "progress", phase: p.phase, messages: p.messages, bytes: p.bytes, totalBytes: p.totalBytes, errors: p.errors });
         },
       });
-      const errors = report.errors.slice(0, 50).map((e) => ({ ...e, source: file.name }));
+      // Named by the file the user picked, never by the temp path.
+      const within = file.dir ? `${file.dir}/` : null;
+      const errors = report.errors.slice(0, 50).map((e) => ({ ...e, source: within && e.source.startsWith(within) && file.path === file.dir ? e.source.slice(within.length) : file.name }));
       await send({
         type: "done",
         report: {

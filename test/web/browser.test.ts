@@ -185,6 +185,16 @@ describe.runIf(available)("dashboard in a browser", () => {
     await page.locator("#import-result").waitFor();
     await page.locator("#waiting article", { hasText: "Ana Silva" }).waitFor();
 
+    // Two files at once are read as one mailbox: the chase in the inbox finds the promise in the sent folder.
+    const m = (from: string, to: string, id: string, date: string, body: string, reply = "") =>
+      `From x Mon Nov 16 10:00:00 2026\nFrom: ${from}\nTo: ${to}\nSubject: Offer\nDate: ${date}\nMessage-ID: <${id}@example.com>\n${reply ? `In-Reply-To: <${reply}@example.com>\n` : ""}\n${body}\n`;
+    await page.locator("#import-file").setInputFiles([
+      { name: "Inbox.mbox", mimeType: "application/mbox", buffer: Buffer.from(m("bo@example.com", "sam@example.com", "bc1", "Tue, 17 Nov 2026 09:00:00 +0000", "Any news on the offer?", "bp1")) },
+      { name: "Sent.mbox", mimeType: "application/mbox", buffer: Buffer.from(m("sam@example.com", "bo@example.com", "bp1", "Mon, 16 Nov 2026 10:00:00 +0000", "Hi Bo,\n\nI'll get back to you about the offer by Thursday.\n\nSam")) },
+    ]);
+    await page.locator("#import-result", { hasText: "Read 2 messages: found 1 promise, 0 already kept, 1 chased you." }).waitFor();
+    await page.locator("#waiting article", { hasText: "about the offer" }).waitFor();
+
     await page.locator("#import-file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just some words\n") });
     const alert = page.locator("#alert");
     await alert.getByText("This doesn't look like mail.", { exact: false }).waitFor();

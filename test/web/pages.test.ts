@@ -405,6 +405,34 @@ describe("POST /api/import", () => {
     expect(known.report).toMatchObject({ sent: 1, created: 1, chased: 1, me: { method: "given", addresses: ["sam@example.com"] } });
   });
 
+  it("imports several files as one mailbox, whatever order they come in", async () => {
+    const msg = (from: string, to: string, id: string, date: string, body: string, reply?: string) =>
+      [`From: ${from}`, `To: ${to}`, "Subject: Your application", `Date: ${date}`, `Message-ID: <${id}@example.com>`,
+        ...(reply ? [`In-Reply-To: <${reply}@example.com>`] : []), "Content-Type: text/plain; charset=utf-8", "", body, ""].join("\n");
+    const mbox = (...msgs: string[]) => msgs.map((m) => `From x Mon Nov 23 10:00:00 2026\n${m}`).join("\n");
+    const inbox = mbox(msg("ana@example.com", "sam@example.com", "c1", "Tue, 24 Nov 2026 09:00:00 +0000", "Any news?", "p1"));
+    const sentBox = mbox(msg("sam@example.com", "ana@example.com", "p1", "Mon, 23 Nov 2026 10:00:00 +0000", "Hi Ana,\n\nI'll get back to you by Friday.\n\nSam"));
+    const answer = msg("sam@example.com", "ana@example.com", "k1", "Wed, 25 Nov 2026 09:00:00 +0000", "Hi Ana, good news: they'd like to meet you.", "c1");
+    // The inbox first, the sent folder second, and a message with no .eml ending.
+    const files: Array<[string, string]> = [["Inbox.mbox", inbox], ["Sent.mbox", sentBox], ["answer", answer]];
+    const parts = files.map(([name, text]) => ({ name, size: Buffer.byteLength(text) }));
+    const app = makeApp();
+    const r = await call(app, "POST", `/api/import?parts=${encodeURIComponent(JSON.stringify(parts))}`, { raw: files.map(([, t]) => t).join("") });
+    const done = lines(r.text).pop();
+    expect(done).toMatchObject({ type: "done", report: { file: "3 files", messages: 3, sent: 2, created: 1, kept: 1, chased: 1, errorCount: 0, me: { method: "sent-folder" } } });
+
+    // A part that isn't mail is named; a body shorter than the parts it lists is refused; nothing is recorded.
+    const bad = await call(makeApp(), "POST", `/api/import?parts=${encodeURIComponent(JSON.stringify([{ name: "Sent.mbox", size: Buffer.byteLength(sentBox) }, { name: "notes.txt", size: 5 }]))}`, { raw: sentBox + "hello" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/^notes\.txt: this doesn't look like mail/);
+    const short = await call(makeApp(), "POST", `/api/import?parts=${encodeURIComponent(JSON.stringify([{ name: "Sent.mbox", size: Buffer.byteLength(sentBox) + 10 }]))}`, { raw: sentBox });
+    expect(short.status).toBe(400);
+    expect(short.json.error.message).toMatch(/ended before all of Sent\.mbox arrived/);
+    const garbled = await call(makeApp(), "POST", "/api/import?parts=oops", { raw: sentBox });
+    expect(garbled.json.error.message).toMatch(/parts must list the files sent/);
+    expect((await call(app, "GET", "/api/commitments")).json.items).toHaveLength(1);
+  });
+
   it("refuses what it can't read, with messages that say what to do", async () => {
     const app = makeApp();
     const big = await call(app, "POST", "/api/import?name=huge.mbox", { raw: "From x", headers: { "content-length": String(2 * 1024 ** 3) } });
