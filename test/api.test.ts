@@ -353,7 +353,19 @@ describe("the API", () => {
       body: promiseMail({ messageId: "m2", text: `Hi Ana,\n\nThe code for the door was ${marker}. Unfortunately the client has decided not to progress your application.\n\nSam` }),
     });
     expect((await call(app, "GET", "/api/check-ins")).json.items).toHaveLength(1);
-    const id = (await call(app, "GET", "/api/commitments")).json.items[0].id;
+    // And through an import: sent and received mail, plain text and HTML, with the marker in every body.
+    const mbox = [
+      ["sam@contoso.example", "Bo <bo@example.com>", "i1", "Mon, 16 Nov 2026 10:00:00 +0000", "text/plain", `Hi Bo,\n\nYour reference number is ${marker}. I'll get back to you by Thursday.\n\nSam`],
+      ["bo@example.com", "sam@contoso.example", "i2", "Tue, 17 Nov 2026 10:00:00 +0000", "text/plain", `Any news? My PIN is ${marker}.\n\n> Your reference number is ${marker}.`],
+      ["sam@contoso.example", "Cy <cy@example.com>", "i3", "Tue, 17 Nov 2026 11:00:00 +0000", "text/html", `<p>Hi Cy,</p><p>The salary band is ${marker}. I'll send the contract over by Friday.</p>`],
+    ]
+      .map(([from, to, id, date, type, body]) => `From x Mon Nov 16 10:00:00 2026\nFrom: ${from}\nTo: ${to}\nSubject: Role\nDate: ${date}\nMessage-ID: <${id}@example.com>\n${id === "i2" ? "In-Reply-To: <i1@example.com>\n" : ""}Content-Type: ${type}; charset=utf-8\n\n${body}\n`)
+      .join("\n");
+    expect((await call(app, "PATCH", "/api/settings", { body: { addresses: ["sam@contoso.example"] } })).status).toBe(200);
+    const imported = await app.request("http://127.0.0.1:8787/api/import?name=mail.mbox", { method: "POST", headers: { host: "127.0.0.1:8787" }, body: mbox });
+    const done = JSON.parse((await imported.text()).trim().split("\n").pop()!);
+    expect(done.report).toMatchObject({ messages: 3, sent: 2, created: 2, chased: 1 });
+    const id = (await call(app, "GET", "/api/commitments?counterpart=ana@example.com")).json.items[0].id;
     expect((await call(app, "POST", `/api/commitments/${id}/renew`, { body: { nextUpdateDate: "2026-11-27" } })).status).toBe(200);
     clock.advance(10 * 86_400_000);
     const client = (opened.db as unknown as { $client: { execute(s: string): Promise<{ rows: unknown[] }> } }).$client;
