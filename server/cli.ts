@@ -7,11 +7,12 @@ import { and, eq, inArray } from "drizzle-orm";
 import { accountFor } from "./accounts";
 import { LOCAL_IDENTITY } from "./auth";
 import { ConfigError, loadConfig } from "./config";
-import { schema } from "./db";
+import { schema, type Db } from "./db";
 import { openDatabase } from "./db-node";
 import { feedEvents } from "./feed";
 import { renderFeed } from "./ics";
 import { importMailbox } from "./importer";
+import { withEagerCollection } from "./import/scan";
 import { Ledger } from "./ledger";
 import { createProgressBar } from "./import/progress";
 import { renderSummary, type SummaryRow } from "./import/summary";
@@ -75,58 +76,58 @@ async function scan(args: string[]): Promise<number> {
 
   const config = loadConfig(process.env);
   const { db, close } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN });
-  try {
-    const timeZone = config.KEPT_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
-    const account = await accountFor(db, LOCAL_IDENTITY, randomUUID, { timeZone, locale: config.KEPT_LOCALE ?? "en-GB" });
-    const ledger = new Ledger({ db, clock: Date.now, newId: randomUUID, calendar: feedCalendar(), mail: null, publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}` });
-    const bar = createProgressBar({ isTTY: process.stderr.isTTY, columns: process.stderr.columns, write: (s) => process.stderr.write(s) }, () => performance.now());
-    const report = await importMailbox({ ledger, db }, account.id, path, {
-      me,
-      onProgress: (p) => bar.update(p),
-      onError: (e) => {
-        bar.done();
-        process.stderr.write(`skipped a message that could not be read: ${e.source}${e.offset !== null ? ` at byte ${e.offset}` : ""} (message ${e.index + 1}): ${e.message}\n`);
-      },
-    });
-    bar.done();
+  // The whole command is one import, the list of who is waiting at its end included.
+  return withEagerCollection(() => importAndList(db, config, path, me, parsed.values)).finally(close);
+}
 
-    const open = (
-      await db
-        .select()
-        .from(schema.commitments)
-        .where(and(eq(schema.commitments.accountId, account.id), inArray(schema.commitments.status, ["open", "snoozed"])))
-    ).map(toCommitment);
-    open.sort((a, b) => a.sentAt - b.sentAt);
-    const rows: SummaryRow[] = open.map((c) => ({
-      name: c.counterparts[0]?.name ?? null,
-      address: c.counterparts[0]?.address ?? "",
-      subject: c.subject,
-      sentence: c.sentence,
-      sentAt: c.sentAt,
-      dueDate: c.dueDate,
-      status: c.status,
-      chased: c.chaseCount,
-    }));
-    if (parsed.values.ics) {
-      const events = await feedEvents(db, account.id, Date.now());
-      writeFileSync(parsed.values.ics, renderFeed({ calendarName: "Kept follow-ups", events }));
-    }
-    if (parsed.values.json) {
-      const { scan, ...rest } = report;
-      console.log(JSON.stringify({ ...rest, skipped: scan.skipped, undated: scan.undated, waiting: open }, null, 2));
-      return 0;
-    }
-    const s = settingsOf(account);
-    console.log(
-      `Read ${plural(report.messages, "message")} (${report.sent} you sent, ${report.received} to you) as ${report.me.join(", ") || "unknown"}.` +
-        ` Found ${plural(report.created, "new promise")}; ${report.kept} kept, ${report.chased} chased${report.errors.length ? `, ${plural(report.errors.length, "unreadable message")} skipped` : ""}${report.duplicates ? `, ${report.duplicates} already imported` : ""}.`,
-    );
-    console.log();
-    console.log(rows.length ? renderSummary(rows, { now: Date.now(), timeZone: s.timeZone, width: process.stdout.columns ?? 100 }) : "Nobody is waiting on you. Nicely done.");
-    if (parsed.values.ics) console.log(`\nWrote your follow-ups to ${parsed.values.ics}.`);
-    console.log(`\nSee them in the dashboard: npm start, then open ${config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`}/`);
-    return 0;
-  } finally {
-    close();
+async function importAndList(
+  db: Db,
+  config: ReturnType<typeof loadConfig>,
+  path: string,
+  me: string[] | undefined,
+  flags: { json?: boolean; ics?: string },
+): Promise<number> {
+  const timeZone = config.KEPT_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  const account = await accountFor(db, LOCAL_IDENTITY, randomUUID, { timeZone, locale: config.KEPT_LOCALE ?? "en-GB" });
+  const ledger = new Ledger({ db, clock: Date.now, newId: randomUUID, calendar: feedCalendar(), mail: null, publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}` });
+  const bar = createProgressBar({ isTTY: process.stderr.isTTY, columns: process.stderr.columns, write: (s) => process.stderr.write(s) }, () => performance.now());
+  const report = await importMailbox({ ledger, db }, account.id, path, {
+    me,
+    onProgress: (p) => bar.update(p),
+    onError: (e) => {
+      bar.done();
+      process.stderr.write(`skipped a message that could not be read: ${e.source}${e.offset !== null ? ` at byte ${e.offset}` : ""} (message ${e.index + 1}): ${e.message}\n`);
+    },
+  });
+  bar.done();
+
+  const c = schema.commitments;
+  const waiting = and(eq(c.accountId, account.id), inArray(c.status, ["open", "snoozed"]));
+  if (flags.ics) {
+    const events = await feedEvents(db, account.id, Date.now());
+    writeFileSync(flags.ics, renderFeed({ calendarName: "Kept follow-ups", events }));
   }
+  if (flags.json) {
+    const open = (await db.select().from(c).where(waiting)).map(toCommitment);
+    open.sort((a, b) => a.sentAt - b.sentAt);
+    const { scan, ...rest } = report;
+    console.log(JSON.stringify({ ...rest, skipped: scan.skipped, undated: scan.undated, waiting: open }, null, 2));
+    return 0;
+  }
+  // Only what the list shows: a large mailbox leaves tens of thousands of promises open.
+  const rows: SummaryRow[] = await db
+    .select({ name: c.counterpartName, address: c.counterpartAddress, subject: c.subject, sentence: c.sentence, sentAt: c.sentAt, dueDate: c.dueDate, status: c.status, chased: c.chaseCount })
+    .from(c)
+    .where(waiting);
+  rows.sort((a, b) => a.sentAt - b.sentAt);
+  const s = settingsOf(account);
+  console.log(
+    `Read ${plural(report.messages, "message")} (${report.sent} you sent, ${report.received} to you) as ${report.me.join(", ") || "unknown"}.` +
+      ` Found ${plural(report.created, "new promise")}; ${report.kept} kept, ${report.chased} chased${report.errors.length ? `, ${plural(report.errors.length, "unreadable message")} skipped` : ""}${report.duplicates ? `, ${report.duplicates} already imported` : ""}.`,
+  );
+  console.log();
+  console.log(rows.length ? renderSummary(rows, { now: Date.now(), timeZone: s.timeZone, width: process.stdout.columns ?? 100 }) : "Nobody is waiting on you. Nicely done.");
+  if (flags.ics) console.log(`\nWrote your follow-ups to ${flags.ics}.`);
+  console.log(`\nSee them in the dashboard: npm start, then open ${config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`}/`);
+  return 0;
 }

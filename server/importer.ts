@@ -6,7 +6,7 @@ import { detect } from "../core/detect/index";
 import { normaliseAddress } from "../core/model";
 import { schema, type Db } from "./db";
 import type { Ledger } from "./ledger";
-import { scanMailbox, type ScanError, type ScanProgress, type ScanReport } from "./import/scan";
+import { scanMailbox, withEagerCollection, type ScanError, type ScanProgress, type ScanReport } from "./import/scan";
 import { getAccount, settingsOf } from "./store";
 
 // Messages per ledger transaction: each costs a few statements, whatever its size.
@@ -33,6 +33,11 @@ export interface ImportOptions {
 }
 
 export async function importMailbox(deps: { ledger: Ledger; db: Db }, accountId: string, path: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  // Placing events and the sweep after the scan make garbage the same way.
+  return withEagerCollection(() => importInto(deps, accountId, path, opts));
+}
+
+async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, path: string, opts: ImportOptions): Promise<ImportReport> {
   const account = await getAccount(deps.db, accountId);
   if (!account) throw new Error(`no account ${accountId}`);
   const s = settingsOf(account);

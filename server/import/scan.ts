@@ -67,27 +67,26 @@ export interface ScanReport {
 const PROGRESS_EVERY = 250;
 
 export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOptions = {}): Promise<ScanReport> {
-  eagerCollection(+1);
-  try {
-    return await scan(path, sink, opts);
-  } finally {
-    eagerCollection(-1);
-  }
+  return withEagerCollection(() => scan(path, sink, opts));
 }
 
 /**
- * A scan keeps little (a few dozen bytes a message) and makes a lot of short-lived
- * garbage, so V8, seeing collection cheap, lets the heap grow to four times what
- * is live before collecting: most of a scan's peak memory was uncollected garbage.
- * While scans run, the heap may grow half again over what is live. Not a cap: the
- * limit follows the live set, so a larger mailbox still gets the memory it needs.
+ * Runs `work` (an import) with V8 collecting garbage sooner. An import keeps little
+ * (a few dozen bytes a message) and makes a lot of short-lived garbage, so V8,
+ * seeing collection cheap, lets the heap grow to four times what is live before
+ * collecting: most of an import's peak memory was uncollected garbage. Meanwhile
+ * the heap may grow half again over what is live. Not a cap: the limit follows
+ * the live set, so a larger mailbox still gets the memory it needs.
  */
-let scansRunning = 0;
-function eagerCollection(delta: 1 | -1): void {
-  scansRunning += delta;
-  if (delta === 1 && scansRunning === 1) setFlagsFromString("--heap-growing-percent=50");
-  if (delta === -1 && scansRunning === 0) setFlagsFromString("--heap-growing-percent=0"); // V8's own heuristic again
+export async function withEagerCollection<T>(work: () => Promise<T>): Promise<T> {
+  if (importsRunning++ === 0) setFlagsFromString("--heap-growing-percent=50");
+  try {
+    return await work();
+  } finally {
+    if (--importsRunning === 0) setFlagsFromString("--heap-growing-percent=0"); // V8's own heuristic again
+  }
 }
+let importsRunning = 0;
 
 async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<ScanReport> {
   const started = performance.now();
