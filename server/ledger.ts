@@ -46,6 +46,28 @@ const PLACE_PAGE = 2000;
 /** The message id a renewed promise holds until the update it lives in is seen as sent. */
 const COMPOSED_PREFIX = "kept-update-";
 
+/**
+ * The renewed promise a sent message is the composed "no news yet" update for:
+ * one Kept composed for the user to send (it has no message of its own yet), on
+ * this thread, to one of this message's recipients, and promising news by the
+ * same date. Any other message on the thread is an ordinary reply: it keeps the
+ * renewed promise like any other, and its own promises are recorded.
+ */
+function composedUpdateIn(
+  onThread: Commitment[],
+  msg: { sentAt: number },
+  recipients: string[],
+  detection: DetectionSummary,
+): Commitment | undefined {
+  return onThread.find(
+    (c) =>
+      c.messageId.startsWith(COMPOSED_PREFIX) &&
+      c.sentAt <= msg.sentAt &&
+      recipients.includes(c.counterparts[0]?.address ?? "") &&
+      detection.commitments.some((f) => f.dueDate === c.dueDate),
+  );
+}
+
 type Write = BatchItem<"sqlite">;
 
 /** What a batch of outbox operations found, written back in a few statements. */
@@ -176,9 +198,7 @@ export class Ledger {
     const onThread = (await q.activeOnThread.all({ accountId, threadId: msg.threadId })).map(toCommitment);
     // A "no news yet" update Kept composed for the user to send: this is that message
     // arriving, so the renewed promise takes its id rather than being kept by it.
-    const composed = onThread.find(
-      (c) => c.messageId.startsWith(COMPOSED_PREFIX) && c.sentAt <= msg.sentAt && recipients.includes(c.counterparts[0]?.address ?? ""),
-    );
+    const composed = composedUpdateIn(onThread, msg, recipients, detection);
     if (composed) {
       await tx
         .update(schema.commitments)
@@ -366,9 +386,7 @@ export class Ledger {
         }
         const { msg, detection } = item;
         const recipients = [...msg.to, ...msg.cc].map((p) => normaliseAddress(p.address));
-        const composed = onThread.find(
-          (c) => c.messageId.startsWith(COMPOSED_PREFIX) && c.sentAt <= msg.sentAt && recipients.includes(c.counterparts[0]?.address ?? ""),
-        );
+        const composed = composedUpdateIn(onThread, msg, recipients, detection);
         if (composed) {
           put(composed, { ...composed, messageId: msg.messageId, internetMessageId: msg.internetMessageId, updatedAt: now });
           out.push({ duplicate: false, created: [], kept: [], checkInId: null });

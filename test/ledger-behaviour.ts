@@ -1,7 +1,7 @@
 // The ledger's behaviour suite: the loop end to end over the in-memory
 // providers, run by each database runner (a libSQL file, a libSQL server).
 import { afterEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { makeWorld as makeBaseWorld, type World } from "./support";
 import { Ledger, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
@@ -157,6 +157,27 @@ describe("an update Kept composed for the user to send", () => {
     const reply = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m3", internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now }, nothing, "sync");
     expect(reply.kept.map((k) => k.id)).toEqual([out.renewed.id]);
   });
+
+  it("is not confused with a different reply the user sends instead: that one keeps it and its own promise is recorded", async () => {
+    world = await makeWorld({ mail: false });
+    const { ledger, accountId, clock } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    clock.set("2026-11-20T08:00:00Z");
+    const out = await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "general-no-news", nextUpdateDate: "2026-11-27" });
+    // The composed update is never sent; the user writes with real news and a new promise.
+    clock.advance(3_600_000);
+    const real = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m-news", internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now }, promise("They'd like to meet you; I'll send the contract on Wednesday.", "2026-11-25"), "sync");
+    expect(real.kept.map((k) => k.id)).toEqual([out.renewed.id]);
+    expect(real.created.map((c) => [c.sentence, c.dueDate, c.messageId])).toEqual([["They'd like to meet you; I'll send the contract on Wednesday.", "2026-11-25", "m-news"]]);
+    // The same from the import path (recordMany), for another thread.
+    const second = await ledger.recordSent(accountId, { threadId: "t2", messageId: "m2", internetMessageId: null, subject: "Other role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Monday.", "2026-11-23"), "sync");
+    const out2 = await ledger.renewWithUpdate(accountId, second.created[0]!.id, { templateId: "general-no-news", nextUpdateDate: "2026-11-30" });
+    clock.advance(3_600_000);
+    const [viaImport] = await ledger.recordMany(accountId, [
+      { kind: "sent", msg: { threadId: "t2", messageId: "m-news-2", internetMessageId: null, subject: "Re: Other role", to: [ana], cc: [], sentAt: clock.now }, detection: promise("I'll call you tomorrow.", "2026-11-21") },
+    ], "import");
+    expect(viaImport).toMatchObject({ kept: [{ id: out2.renewed.id }], created: [{ dueDate: "2026-11-21", messageId: "m-news-2" }] });
+  });
 });
 
 describe("the side panel, read in one statement", () => {
@@ -187,7 +208,11 @@ describe("the side panel, read in one statement", () => {
     const today = "2026-11-04";
     const all = await listCommitments(db, accountId, { counterpart: "ana@example.com", limit: 100 });
     const active = all.filter((x) => x.status === "open" || x.status === "snoozed");
-    const checkIns = await db.select().from(schema.checkIns).where(eq(schema.checkIns.counterpartAddress, "ana@example.com")).orderBy(schema.checkIns.dueAt);
+    const checkIns = await db
+      .select()
+      .from(schema.checkIns)
+      .where(and(eq(schema.checkIns.accountId, accountId), eq(schema.checkIns.counterpartAddress, "ana@example.com"), eq(schema.checkIns.status, "scheduled")))
+      .orderBy(schema.checkIns.dueAt);
     const expected = {
       counterpart: "ana@example.com",
       thisThread: active.filter((x) => x.threadId === "t1").map((x) => view(x, today)),
