@@ -43,6 +43,9 @@ const MAX_ATTEMPTS = 12;
 const PROVIDER_CONCURRENCY = 8;
 /** Open promises placeEvents reads at a time. */
 const PLACE_PAGE = 2000;
+/** How long after an import's last batch the sweep places its follow-ups if the import itself didn't. */
+export const PLACE_GRACE_MS = 15 * 60_000;
+const placeKey = (accountId: string) => `place:${accountId}`;
 /** The message id a renewed promise holds until the update it lives in is seen as sent. */
 const COMPOSED_PREFIX = "kept-update-";
 
@@ -475,6 +478,15 @@ export class Ledger {
           outbox.push(this.outboxRow(accountId, { key: `delete:${c.id}`, op: "delete_event", reminderId: c.id, commitmentId: c.commitmentId, payload: {} }, now));
         }
       }
+      if (created.size > 0) {
+        // The follow-ups of these promises are placed once, by placeEvents, when the
+        // import is done. Should it never get there (the process killed), this durable
+        // note has the sweep place them, after a grace period that outlasts an import.
+        await tx.run(sql`
+          insert into outbox (account_id, key, op, reminder_id, commitment_id, payload, state, attempts, next_attempt_at, created_at, updated_at)
+          values (${accountId}, ${placeKey(accountId)}, 'place_events', null, null, '{}', 'pending', 0, ${now + PLACE_GRACE_MS}, ${now}, ${now})
+          on conflict (key) do update set state = 'pending', attempts = 0, last_error = null, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at`);
+      }
       await insertJson(tx, schema.checkIns, checkIns.map((c) => c.row));
       await insertJson(tx, schema.reminders, checkIns.map((c) => c.reminder));
       for (const c of checkIns) {
@@ -534,6 +546,10 @@ export class Ledger {
         placed += rows.length;
         if (rows.length < PLACE_PAGE) break;
       }
+      await tx
+        .update(schema.outbox)
+        .set({ state: "done", result: { placed }, updatedAt: now })
+        .where(and(eq(schema.outbox.key, placeKey(accountId)), eq(schema.outbox.state, "pending")));
       return placed;
     });
   }
@@ -960,6 +976,12 @@ export class Ledger {
         this.deps.afterProviderCall?.(op);
         out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
         set("done", null);
+        return "done";
+      }
+      if (op.op === "place_events") {
+        // An import that stopped before placing its promises' follow-ups.
+        const placed = await this.placeEvents(op.accountId);
+        set("done", { placed });
         return "done";
       }
       if (op.op === "send_reply") {

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { makeWorld as makeBaseWorld, type World } from "./support";
-import { Ledger, SimulatedCrash, type DetectionSummary } from "../server/ledger";
+import { Ledger, PLACE_GRACE_MS, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
 import { openDatabase } from "../server/db-node";
 import { listCommitments, panelJson, templatesFor, view } from "../server/store";
@@ -238,6 +238,36 @@ describe("the side panel, read in one statement", () => {
     const nobody = JSON.parse(await panelJson(db, "no-such-account", "ana@example.com", "t1", today));
     expect([nobody.thisThread, nobody.otherThreads, nobody.recentlyClosed, nobody.checkIns]).toEqual([[], [], [], []]);
     expect(nobody.templates.every((t: { builtIn: boolean }) => t.builtIn)).toBe(true);
+  });
+});
+
+describe("an import that stops before placing its follow-ups", () => {
+  it("has them placed by the sweep once the import has had time to finish, and only once", async () => {
+    world = await makeWorld({ start: "2026-11-16T10:00:00Z" });
+    const { ledger, accountId, clock, provider } = world;
+    const sent = (n: number, due: string) => ({
+      kind: "sent" as const,
+      msg: { threadId: `t${n}`, messageId: `m${n}`, internetMessageId: null, subject: `Role ${n}`, to: [ana], cc: [], sentAt: clock.now - 3_600_000 + n },
+      detection: promise(`I'll get back to you by ${due}.`, due),
+    });
+    await ledger.recordMany(accountId, [sent(1, "2026-11-19"), sent(2, "2026-11-20")], "import");
+    // Killed here: placeEvents never ran. A sweep during the grace period leaves it to the import.
+    await ledger.sweep();
+    expect(provider.eventsFor(accountId)).toHaveLength(0);
+    clock.advance(PLACE_GRACE_MS + 1000);
+    await ledger.sweep();
+    expect(provider.eventsFor(accountId).map((e) => iso(e.start)).sort()).toEqual(["2026-11-19T09:00:00.000Z", "2026-11-20T09:00:00.000Z"]);
+    await ledger.sweep();
+    expect(await ledger.placeEvents(accountId)).toBe(0);
+    expect(provider.eventsFor(accountId)).toHaveLength(2);
+
+    // An import that finishes places them itself, and the note it left does nothing more.
+    await ledger.recordMany(accountId, [sent(3, "2026-11-24")], "import");
+    expect(await ledger.placeEvents(accountId)).toBe(1);
+    await ledger.sweep();
+    clock.advance(PLACE_GRACE_MS + 1000);
+    await ledger.sweep();
+    expect(provider.eventsFor(accountId)).toHaveLength(3);
   });
 });
 
