@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type WorkSettings } from "./model";
 import {
+  movedReminder,
+  timingChanged,
   addWorkingDays,
   chasedReminder,
   checkInAt,
@@ -126,5 +128,33 @@ describe("working days and settings", () => {
     expect(iso(zonedTimeToInstant("2026-03-29", 1, 30, "Europe/London"))).toBe("2026-03-29T01:30:00.000Z");
     // 01:30 happens twice on 25 October: the earlier one.
     expect(iso(zonedTimeToInstant("2026-10-25", 1, 30, "Europe/London"))).toBe("2026-10-25T00:30:00.000Z");
+  });
+});
+
+describe("a change of zone, days or hours moves planned follow-ups", () => {
+  const at = (s: string) => Date.parse(s);
+  const now = at("2026-11-18T10:00:00Z");
+  it("keeps the local date and how far into the day, in the new zone and hours", () => {
+    // 09:00 London on Friday 20 Nov → 09:00 New York that Friday.
+    expect(iso(movedReminder(at("2026-11-20T09:00:00Z"), london, newYork, now))).toBe("2026-11-20T14:00:00.000Z");
+    // Two hours into a 09:00 day, the day now starting at 08:00: 10:00.
+    expect(iso(movedReminder(at("2026-11-20T11:00:00Z"), london, { ...london, dayStart: "08:00" }, now))).toBe("2026-11-20T10:00:00.000Z");
+    // Never after the last slot of a shorter day.
+    expect(iso(movedReminder(at("2026-11-20T16:45:00Z"), london, { ...london, dayEnd: "15:00" }, now))).toBe("2026-11-20T14:45:00.000Z"); // 15:00 less one 15-minute event
+  });
+  it("moves off a new day off, and never into the past", () => {
+    // Friday is no longer worked: the next working day, Monday.
+    expect(iso(movedReminder(at("2026-11-20T09:00:00Z"), london, { ...london, workDays: [1, 2, 3, 4] }, now))).toBe("2026-11-23T09:00:00.000Z");
+    // Due earlier today by the new zone's clock: the soonest working moment instead.
+    const moved = movedReminder(at("2026-11-18T10:30:00Z"), london, dubai, now);
+    expect(moved).toBeGreaterThan(now);
+    expect(localDateOf(moved, "Asia/Dubai") >= "2026-11-18").toBe(true);
+  });
+  it("tells a change that moves follow-ups from one that doesn't", () => {
+    expect(timingChanged(london, { ...london, checkInDays: 30 })).toBe(false);
+    expect(timingChanged(london, { ...london, locale: "en-US" })).toBe(false);
+    expect(timingChanged(london, newYork)).toBe(true);
+    expect(timingChanged(london, { ...london, workDays: [1, 2, 3, 4] })).toBe(true);
+    expect(timingChanged(london, { ...london, dayEnd: "18:00" })).toBe(true);
   });
 });

@@ -157,6 +157,32 @@ export function snoozeUntil(now: number, preset: SnoozePreset, s: WorkSettings):
   }
 }
 
+/**
+ * Where a follow-up planned for `at` under the `before` settings goes when the
+ * user changes their zone, working days or hours: the same local date (the next
+ * working day if that is now a day off), as far into the working day as it was
+ * (no later than the last slot an event fits in), in the new zone; never in the past.
+ */
+export function movedReminder(at: number, before: WorkSettings, after: WorkSettings, now: number): number {
+  const date = localDateOf(at, before.timeZone);
+  const into = Math.max(0, at - dayStartAt(date, before));
+  const day = workDayOnOrAfter(date, after);
+  const start = dayStartAt(day, after);
+  const moved = Math.max(start, Math.min(start + into, dayEndAt(day, after) - after.eventMinutes * MINUTE));
+  return moved > now ? moved : soonestWorkingMoment(now, after);
+}
+
+/** True when a change of settings moves when follow-ups happen. */
+export function timingChanged(before: WorkSettings, after: WorkSettings): boolean {
+  return (
+    before.timeZone !== after.timeZone ||
+    before.dayStart !== after.dayStart ||
+    before.dayEnd !== after.dayEnd ||
+    before.eventMinutes !== after.eventMinutes ||
+    before.workDays.join() !== after.workDays.join()
+  );
+}
+
 /** A check-in `days` calendar days from now, on a working day at the start of the day. */
 export function checkInAt(now: number, days: number, s: WorkSettings): { at: number; date: LocalDate } {
   const date = workDayOnOrAfter(addDays(localDateOf(now, s.timeZone), days), s);

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { KeptError } from "../core/errors";
 import { detect } from "../core/detect/index";
 import { validateTemplateBody } from "../core/templates";
-import { snoozeUntil } from "../core/policy";
+import { snoozeUntil, timingChanged } from "../core/policy";
 import { isLocalDate, localDateOf } from "../core/time";
 import { normaliseAddress, type WorkSettings } from "../core/model";
 import { accountFor, updateSettings, type Identity } from "./accounts";
@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps) {
 
   .patch(
     "/settings",
-    describeRoute({ summary: "Change working hours, time zone, locale and reminder settings" }),
+    describeRoute({ summary: "Change working hours, time zone, locale and reminder settings; a new zone, working days or hours moves the follow-ups already planned" }),
     check(
       "json",
       z
@@ -121,8 +121,12 @@ export function createApp(deps: AppDeps) {
         .strict(),
     ),
     async (c) => {
+      const before = settingsOf(c.get("account"));
       const a = await updateSettings(db, c.get("account").id, c.req.valid("json"));
-      return c.json({ settings: settingsOf(a), addresses: a.addresses });
+      const after = settingsOf(a);
+      // A new zone, working days or hours moves the follow-ups and check-ins already planned.
+      const rescheduled = timingChanged(before, after) ? await ledger.reschedule(a.id, before) : { followUps: 0, checkIns: 0 };
+      return c.json({ settings: after, addresses: a.addresses, rescheduled });
     },
   )
 

@@ -19,7 +19,7 @@ import {
   type SentMessage,
   type WorkSettings,
 } from "../core/model";
-import { checkInAt, firstReminder, isOverdue } from "../core/policy";
+import { checkInAt, firstReminder, isOverdue, movedReminder } from "../core/policy";
 import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
 import { DEFAULT_TEMPLATES, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
 import { daysBetween, localDateOf } from "../core/time";
@@ -43,6 +43,7 @@ const MAX_ATTEMPTS = 12;
 const PROVIDER_CONCURRENCY = 8;
 /** Open promises placeEvents reads at a time. */
 const PLACE_PAGE = 2000;
+const RESCHEDULE_PAGE = 200;
 /** How long after an import's last batch the sweep places its follow-ups if the import itself didn't. */
 export const PLACE_GRACE_MS = 15 * 60_000;
 const placeKey = (accountId: string) => `place:${accountId}`;
@@ -552,6 +553,83 @@ export class Ledger {
         .where(and(eq(schema.outbox.key, placeKey(accountId)), eq(schema.outbox.state, "pending")));
       return placed;
     });
+  }
+
+  /**
+   * After the user changes their zone, working days or hours: every follow-up and
+   * check-in still to come moves to the same date under the new settings (see
+   * movedReminder), its old event replaced by one at the new time. A page of
+   * promises a transaction, so a long list never holds the database for long.
+   */
+  async reschedule(accountId: string, before: WorkSettings): Promise<{ followUps: number; checkIns: number }> {
+    const now = this.deps.clock();
+    const c = schema.commitments;
+    const moved = { followUps: 0, checkIns: 0 };
+    for (let after = ""; ; ) {
+      const pending: Pending = { outboxKeys: [] };
+      const page = await this.db.transaction(async (tx) => {
+        const account = await mustAccount(tx, accountId);
+        const s = settingsOf(account);
+        const rows = await tx
+          .select()
+          .from(c)
+          .where(and(eq(c.accountId, accountId), inArray(c.status, ["open", "snoozed"]), sql`${c.nextReminderAt} > ${now}`, sql`${c.id} > ${after}`))
+          .orderBy(asc(c.id))
+          .limit(RESCHEDULE_PAGE);
+        for (const row of rows) {
+          const old = toCommitment(row);
+          const at = movedReminder(old.nextReminderAt!, before, s, now);
+          if (at === old.nextReminderAt) continue;
+          const updated: Commitment = {
+            ...old,
+            nextReminderAt: at,
+            snoozedUntil: old.status === "snoozed" && old.snoozedUntil === old.nextReminderAt ? at : old.snoozedUntil,
+            updatedAt: now,
+          };
+          await tx.update(c).set({ nextReminderAt: updated.nextReminderAt, snoozedUntil: updated.snoozedUntil, updatedAt: now }).where(eq(c.id, old.id));
+          await tx.insert(schema.commitmentHistory).values({ commitmentId: old.id, at: now, type: "rescheduled", detail: { from: old.nextReminderAt, to: at, timeZone: s.timeZone } });
+          await this.cancelFutureReminders(tx, accountId, { commitmentId: old.id }, now, pending);
+          await this.addReminder(tx, account, s, updated, at, pending, now);
+          moved.followUps++;
+        }
+        return rows;
+      });
+      await this.drain(pending.outboxKeys);
+      if (page.length < RESCHEDULE_PAGE) break;
+      after = page[page.length - 1]!.id;
+    }
+
+    // Check-ins: the same event at its new time, from the spec it was made with.
+    const pending: Pending = { outboxKeys: [] };
+    await this.db.transaction(async (tx) => {
+      const account = await mustAccount(tx, accountId);
+      const s = settingsOf(account);
+      const k = schema.checkIns;
+      const r = schema.reminders;
+      const due = await tx.select().from(k).where(and(eq(k.accountId, accountId), eq(k.status, "scheduled"), sql`${k.dueAt} > ${now}`));
+      for (const checkIn of due) {
+        const at = movedReminder(checkIn.dueAt, before, s, now);
+        if (at === checkIn.dueAt) continue;
+        const [current] = await tx
+          .select()
+          .from(r)
+          .where(and(eq(r.checkInId, checkIn.id), inArray(r.state, ["pending", "created"])))
+          .orderBy(sql`${r.seq} desc`)
+          .limit(1);
+        const [made] = current ? await tx.select().from(schema.outbox).where(eq(schema.outbox.key, `event:${current.id}`)) : [];
+        const spec = made?.payload.event as CalendarEventSpec | undefined;
+        await tx.update(k).set({ dueAt: at, dueDate: localDateOf(at, s.timeZone), updatedAt: now }).where(eq(k.id, checkIn.id));
+        await this.cancelFutureReminders(tx, accountId, { checkInId: checkIn.id }, now, pending);
+        if (!current || !spec) continue;
+        const id = `${checkIn.id}.${current.seq + 1}`;
+        const next: CalendarEventSpec = { ...spec, key: `kept:${id}`, start: at, end: at + s.eventMinutes * MINUTE, timeZone: s.timeZone };
+        await tx.insert(r).values(reminderRow(id, accountId, { checkInId: checkIn.id }, current.seq + 1, next, now));
+        await this.enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: next } }, pending, now);
+        moved.checkIns++;
+      }
+    });
+    await this.drain(pending.outboxKeys);
+    return moved;
   }
 
   // ── User actions ───────────────────────────────────────────────────────────

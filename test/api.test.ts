@@ -300,6 +300,16 @@ describe("the API", () => {
     expect(r2.json.reply.text).toMatch(/Best,\nSamantha T\.$/);
   });
 
+  it("moves planned follow-ups when the working hours change, and not for other settings", async () => {
+    const app = makeApp("local");
+    await call(app, "POST", "/api/messages/sent", { body: promiseMail() });
+    const hours = await call(app, "PATCH", "/api/settings", { body: { dayStart: "10:00", dayEnd: "18:00" } });
+    expect(hours.json.rescheduled).toEqual({ followUps: 1, checkIns: 0 });
+    expect(provider.eventsFor((await call(app, "GET", "/api/me")).json.id).map((e) => new Date(e.start).toISOString())).toEqual(["2026-11-20T10:00:00.000Z"]);
+    const other = await call(app, "PATCH", "/api/settings", { body: { checkInDays: 30, locale: "en-US" } });
+    expect(other.json.rescheduled).toEqual({ followUps: 0, checkIns: 0 });
+  });
+
   it("serves the summary, templates, check-ins and the OpenAPI document", async () => {
     const app = makeApp("local");
     await call(app, "POST", "/api/messages/sent", { body: promiseMail() });

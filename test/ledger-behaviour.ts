@@ -6,7 +6,8 @@ import { makeWorld as makeBaseWorld, type World } from "./support";
 import { Ledger, PLACE_GRACE_MS, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
 import { openDatabase } from "../server/db-node";
-import { listCommitments, panelJson, templatesFor, view } from "../server/store";
+import { getAccount, getCommitment, history, listCommitments, panelJson, settingsOf, templatesFor, view } from "../server/store";
+import { updateSettings } from "../server/accounts";
 
 const ana = { name: "Ana Silva", address: "Ana@Example.com" };
 const promise = (sentence: string, dueDate: string | null): DetectionSummary => ({
@@ -238,6 +239,36 @@ describe("the side panel, read in one statement", () => {
     const nobody = JSON.parse(await panelJson(db, "no-such-account", "ana@example.com", "t1", today));
     expect([nobody.thisThread, nobody.otherThreads, nobody.recentlyClosed, nobody.checkIns]).toEqual([[], [], [], []]);
     expect(nobody.templates.every((t: { builtIn: boolean }) => t.builtIn)).toBe(true);
+  });
+});
+
+describe("a change of zone, working days or hours", () => {
+  it("moves the follow-ups and check-ins already planned, replacing their events", async () => {
+    world = await makeWorld({ start: "2026-11-18T10:00:00Z" });
+    const { ledger, accountId, clock, provider, opened } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    await ledger.recordSent(accountId, { threadId: "t9", messageId: "m9", internetMessageId: null, subject: "Your application", to: [ana], cc: [], sentAt: clock.now }, { commitments: [], badNews: { sentence: "Unfortunately they went with someone else." } }, "sync");
+    expect(provider.eventsFor(accountId).map((e) => iso(e.start)).sort()).toEqual(["2026-11-20T09:00:00.000Z", "2027-02-16T09:00:00.000Z"]);
+
+    const before = settingsOf((await getAccount(opened.db, accountId))!);
+    await updateSettings(opened.db, accountId, { timeZone: "America/New_York", workDays: [1, 2, 3, 4], dayStart: "08:00" });
+    expect(await ledger.reschedule(accountId, before)).toEqual({ followUps: 1, checkIns: 1 });
+    // Friday is no longer worked: Monday 08:00 in New York. The check-in keeps its Tuesday, at 08:00 there.
+    const events = provider.eventsFor(accountId);
+    expect(events.map((e) => [iso(e.start), e.timeZone]).sort()).toEqual([
+      ["2026-11-23T13:00:00.000Z", "America/New_York"],
+      ["2027-02-16T13:00:00.000Z", "America/New_York"],
+    ]);
+    expect(events.find((e) => e.kind === "check-in")!.title).toBe("Check in with Ana Silva");
+    const c = (await getCommitment(opened.db, accountId, created[0]!.id))!;
+    expect(iso(c.nextReminderAt!)).toBe("2026-11-23T13:00:00.000Z");
+    expect((await history(opened.db, c.id)).map((h) => h.type)).toContain("rescheduled");
+    // Nothing left to move the second time; the sweep then carries on from the new time.
+    const after = settingsOf((await getAccount(opened.db, accountId))!);
+    expect(await ledger.reschedule(accountId, after)).toEqual({ followUps: 0, checkIns: 0 });
+    clock.set("2026-11-23T13:01:00Z");
+    await ledger.sweep();
+    expect(provider.eventsFor(accountId).map((e) => iso(e.start)).sort()).toContain("2026-11-24T13:00:00.000Z");
   });
 });
 

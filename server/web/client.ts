@@ -410,7 +410,8 @@ if (settingsForm) {
       var r = await api("PATCH", "/api/settings", body);
       DATA.locale = r.settings.locale;
       DATA.checkInDays = r.settings.checkInDays;
-      announce("Settings saved.");
+      var movedN = r.rescheduled ? r.rescheduled.followUps + r.rescheduled.checkIns : 0;
+      announce(movedN ? "Settings saved. " + plural(movedN, "planned event") + " moved to your new hours." : "Settings saved.");
       await refresh();
     } catch (err) {
       showError(err, box);
