@@ -2,10 +2,11 @@
 // then replays every message oldest first into a sink (the ledger), so promises
 // answered later come out kept and those the other side chased come out chased.
 //
-// Memory: pass 1 parses headers only and keeps small metadata per message (ids,
-// people, subject, date, where it lives). Pass 2 replays in date order and
-// re-reads from disk, by offset, only the user's own sent messages, whose bodies
-// go to the sink one at a time. No body outlives its sink call.
+// Memory: pass 1 parses headers only and keeps a few numbers per message besides
+// its id (a MessageTable: people, subject, date, where it lives). Pass 2 replays
+// in date order; the parsing worker re-reads from disk, by offset, only the user's
+// own sent messages, whose bodies go to the sink one at a time. No body outlives
+// its sink call.
 import type { Counterpart, ReceivedMessage, SentMessage } from "../../core/model";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
