@@ -65,6 +65,26 @@ describe("nextReminder escalates 1, 2, then 5 working days", () => {
     expect(next).toBeGreaterThan(now);
     expect(iso(next)).toBe("2026-11-19T09:00:00.000Z");
   });
+
+  it("from months behind, lands where stepping one working day at a time would", () => {
+    const stepping = (previousAt: number, count: number, now: number, s: WorkSettings) => {
+      const gap = s.escalationWorkingDays[Math.min(count, s.escalationWorkingDays.length) - 1]!;
+      let date = addWorkingDays(localDateOf(previousAt, s.timeZone), gap, s);
+      while (zonedTimeToInstant(date, Number(s.dayStart.slice(0, 2)), Number(s.dayStart.slice(3)), s.timeZone) <= now) date = addWorkingDays(date, 1, s);
+      return zonedTimeToInstant(date, Number(s.dayStart.slice(0, 2)), Number(s.dayStart.slice(3)), s.timeZone);
+    };
+    const now0 = at("2026-11-18T12:00:00Z");
+    for (const s of [london, newYork, dubai, sunThu]) {
+      for (let back = 0; back <= 400; back += 7) {
+        for (const hour of [0, 5, 9, 13, 21]) {
+          const previous = now0 - back * 86_400_000 - hour * 3_600_000;
+          for (const now of [now0, now0 + hour * 3_600_000]) {
+            for (const count of [1, 2, 3]) expect(iso(nextReminder(previous, count, now, s)), `${s.timeZone} ${back}d ${hour}h #${count}`).toBe(iso(stepping(previous, count, now, s)));
+          }
+        }
+      }
+    }
+  });
 });
 
 describe("chase brings the next follow-up forward", () => {

@@ -110,6 +110,10 @@ export function nextReminder(previousAt: number, count: number, now: number, s: 
   const gaps = s.escalationWorkingDays;
   const gap = gaps[Math.min(Math.max(count, 1) - 1, gaps.length - 1)]!;
   let date = addWorkingDays(localDateOf(previousAt, s.timeZone), gap, s);
+  // Months behind (an old import, a long outage): every working day before today
+  // has started already, so start from today instead of stepping through them.
+  const today = localDateOf(now, s.timeZone);
+  if (date < today) date = workDayOnOrAfter(today, s);
   let at = dayStartAt(date, s);
   while (at <= now) {
     date = addWorkingDays(date, 1, s);
