@@ -2,7 +2,7 @@ import fc from "fast-check";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { zonedParts, zonedTimeToInstant } from "../core/time";
-import { escapeText, foldLine, renderFeed, type FeedEvent } from "./ics";
+import { escapeText, foldLine, renderFeed, UNTITLED, type FeedEvent } from "./ics";
 
 const ev = (p: Partial<FeedEvent> = {}): FeedEvent => ({
   uid: "commitment-1@kept.example.com",
@@ -148,11 +148,16 @@ describe("renderFeed", () => {
         for (const line of ics.split("\r\n")) expect(Buffer.byteLength(line, "utf8")).toBeLessThanOrEqual(75);
         const clean = (s: string) => s.replace(/\r\n?/g, "\n").replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, "");
         const e = parse(ics).events[0];
-        expect(e.getFirstPropertyValue("summary")).toBe(clean(text || "x"));
+        expect(e.getFirstPropertyValue("summary")).toBe(clean(text || "x") || UNTITLED);
         if (clean(text)) expect(e.getFirstPropertyValue("description")).toBe(clean(text));
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("gives an event whose title is only control characters a title of its own", () => {
+    const e = parse(renderFeed({ calendarName: "Kept", events: [ev({ title: "\u0000\u0007" })] })).events[0];
+    expect(e.getFirstPropertyValue("summary")).toBe("Kept follow-up");
   });
 
   it("renders an empty feed and refuses impossible events", () => {

@@ -45,6 +45,9 @@ export const PRODUCT_ID = "-//Kept//Kept follow-ups//EN";
  */
 export const CANCELLED_RETENTION_MS = 30 * 86_400_000;
 
+/** The title of an event whose own title is nothing but characters TEXT may not hold. */
+export const UNTITLED = "Kept follow-up";
+
 /** Escapes a TEXT value (RFC 5545 §3.3.11) and drops characters TEXT may not hold. */
 export function escapeText(s: string): string {
   return cleanText(s).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\n/g, "\\n");
@@ -74,7 +77,7 @@ export function renderFeed(input: FeedInput): string {
       endInputType: "utc",
       endOutputType: "utc",
       // ics escapes these two itself; it only needs clean text.
-      title: cleanText(e.title),
+      title: cleanText(e.title) || UNTITLED, // a calendar shows an event with no summary as blank
       description: cleanText(e.description) || undefined,
       url: e.url ?? undefined,
       status: cancelled ? "CANCELLED" : "CONFIRMED",
