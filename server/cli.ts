@@ -12,7 +12,7 @@ import { openDatabase } from "./db-node";
 import { feedEvents } from "./feed";
 import { renderFeed } from "./ics";
 import { importMailbox } from "./importer";
-import { withEagerCollection } from "./import/scan";
+import { OwnerUnknownError, withEagerCollection } from "./import/scan";
 import { Ledger } from "./ledger";
 import { createProgressBar } from "./import/progress";
 import { renderSummary, type SummaryRow } from "./import/summary";
@@ -44,6 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError || e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
       return 2;
+    }
+    if (e instanceof OwnerUnknownError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
     }
     throw e;
   }

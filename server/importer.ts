@@ -82,7 +82,9 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
       },
     },
     {
-      me: opts.me,
+      // The addresses given, else those saved for the account (settings, or an earlier import's).
+      me: opts.me ?? (account.addresses.length ? account.addresses : undefined),
+      requireOwner: true,
       onProgress: opts.onProgress,
       onError: (e) => {
         errors.push(e);

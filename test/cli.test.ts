@@ -70,6 +70,19 @@ describe("kept scan", () => {
     await expect(kept(["frobnicate"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command: frobnicate/) });
   }, 60_000);
 
+  it("imports nothing when it can't tell which messages are yours, and says to pass --me; the addresses then stay known", async () => {
+    const msg = (from: string, to: string, id: string, date: string, body: string, reply = "") =>
+      `From x Mon Nov 16 10:00:00 2026\nFrom: ${from}\nTo: ${to}\nSubject: Quote\nDate: ${date}\nMessage-ID: <${id}@example.com>\n${reply ? `In-Reply-To: <${reply}@example.com>\n` : ""}\n${body}\n`;
+    const file = join(dir, "pair.mbox");
+    writeFileSync(file, [msg("dana@example.com", "ben@example.org", "q1", "Mon, 16 Nov 2026 10:00:00 +0000", "Hi Ben, I'll get back to you with the quote by Thursday."), msg("ben@example.org", "dana@example.com", "q2", "Tue, 17 Nov 2026 10:00:00 +0000", "Any news on the quote?", "q1")].join("\n"));
+    await expect(kept(["scan", file])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/couldn't tell which messages are yours \(.*pass --me you@example\.com\), so it imported nothing/) });
+    const given = JSON.parse((await kept(["scan", file, "--me", "dana@example.com", "--json"])).stdout);
+    expect(given).toMatchObject({ messages: 2, created: 1, chased: 1, me: ["dana@example.com"] });
+    // The next import, with no --me, uses the addresses the account now knows.
+    writeFileSync(file, msg("dana@example.com", "cy@example.org", "q3", "Wed, 18 Nov 2026 10:00:00 +0000", "Hi Cy, I'll send the contract over by Friday."));
+    expect(JSON.parse((await kept(["scan", file, "--json"])).stdout)).toMatchObject({ created: 1, me: ["dana@example.com"] });
+  }, 60_000);
+
   it("reads a folder of .eml files", async () => {
     const eml = (id: string, from: string, to: string, date: string, body: string, extra = "") =>
       `Message-ID: <${id}>\r\nFrom: ${from}\r\nTo: ${to}\r\nSubject: Quote\r\nDate: ${date}\r\n${extra}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;

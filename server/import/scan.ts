@@ -45,6 +45,12 @@ export interface ScanOptions {
   /** Messages larger than this are reported and skipped. Default 64 MiB. */
   maxMessageBytes?: number;
   /**
+   * Stop after reading, before anything reaches the sink, when the user's addresses
+   * can't be told (OwnerUnknownError): replaying then would record every message as
+   * someone else's, and a later import with the addresses would find them done.
+   */
+  requireOwner?: boolean;
+  /**
    * Worker threads for parsing sent bodies; 0 parses on the main thread. Default:
    * CPUs − 1 (at most 3) where there are at least 500 sent messages, else 0.
    */
@@ -66,6 +72,17 @@ export interface ScanReport {
 }
 
 const PROGRESS_EVERY = 250;
+
+/** Nothing imported: which messages are the user's couldn't be told (see ScanOptions.requireOwner). */
+export class OwnerUnknownError extends Error {
+  constructor(
+    readonly me: OwnAddresses,
+    readonly messages: number,
+  ) {
+    super(`Kept couldn't tell which messages are yours (${me.detail}), so it imported nothing.`);
+    this.name = "OwnerUnknownError";
+  }
+}
 
 export async function scanMailbox(path: string, sink: ScanSink, opts: ScanOptions = {}): Promise<ScanReport> {
   return withEagerCollection(() => scan(path, sink, opts));
@@ -114,6 +131,7 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
 
   // Pass 1: headers of everything. What only this pass needs is gone when it returns.
   const { table, threadIds } = await readHeaders(plan, opts, report, fail);
+  if (opts.requireOwner && report.me.method === "none" && table.length > 0) throw new OwnerUnknownError(report.me, report.messages);
   const me = new Set(report.me.addresses);
 
   // Pass 2: replay oldest first; ties keep file order. Decide first what each

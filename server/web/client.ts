@@ -522,7 +522,7 @@ async function runImports(jobs) {
   var summary = "Read " + plural(total.messages, "message") + ": found " + plural(total.created, "promise") + ", " + total.kept + " already kept" +
     (total.chased ? ", " + total.chased + " chased you" : "") + ". " + (open > 0 ? plural(open, "person is", "people are") + " still waiting." : "Nobody is left waiting.");
   // Without knowing which messages are the user's, "nobody is waiting" would be a false all-clear.
-  if (total.unknownMe && total.created === 0) summary = "Read " + plural(total.messages, "message") + ", but Kept couldn't tell which of them you sent, so it found no promises yet.";
+  if (total.unknownMe && total.created === 0) summary = "Read " + plural(total.messages, "message") + ", but Kept couldn't tell which of them you sent, so it imported nothing yet.";
   await refresh();
   var content = $("content");
   if (content) {

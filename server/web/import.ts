@@ -12,6 +12,11 @@ export const MAX_IMPORT_BYTES = 1024 ** 3;
 
 const zParts = z.array(z.object({ name: z.string().min(1).max(300), size: z.number().int().min(0) })).min(1).max(1000);
 
+/** The scan's reason, without its advice for the command line. */
+function forThePage(detail: string): string {
+  return detail.replace(/;?\s*pass --me\b.*$/s, "");
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -64,7 +69,6 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
   const bits = await nodeBits();
   if (!bits) return notHere(c);
   const accountId: string = c.get("account").id;
-  const addresses: string[] = c.get("account").addresses ?? [];
   if (running.has(accountId)) throw new KeptError("conflict", "An import is already running for your account. Wait for it to finish, then try again.");
   running.add(accountId);
   let file: { path: string; dir: string | null; name: string };
@@ -110,8 +114,6 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
     try {
       await send({ type: "start", file: file.name });
       const report = await bits.importMailbox(deps, accountId, file.path, {
-        // The addresses saved in settings say which messages are the user's; else the scan works them out.
-        me: addresses.length ? addresses : undefined,
         onProgress: (p) => {
           const now = Date.now();
           if (p.phase === lastPhase && now - last < PROGRESS_EVERY_MS) return;
@@ -138,10 +140,20 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
           errorCount: report.errors.length,
           errors,
           // The scan's reason, without its advice for the command line.
-          me: { addresses: report.scan.me.addresses, method: report.scan.me.method, detail: report.scan.me.detail.replace(/;?\s*pass --me\b.*$/s, "") },
+          me: { addresses: report.scan.me.addresses, method: report.scan.me.method, detail: forThePage(report.scan.me.detail) },
+          imported: true,
         },
       });
     } catch (e) {
+      if (e instanceof Error && e.name === "OwnerUnknownError") {
+        // Nothing was recorded: the page asks for the user's addresses, then the same file imports in full.
+        const { me, messages } = e as Error & { me: { addresses: string[]; method: string; detail: string }; messages: number };
+        await send({
+          type: "done",
+          report: { file: file.name, messages, sent: 0, received: 0, created: 0, kept: 0, chased: 0, checkIns: 0, duplicates: 0, errorCount: 0, errors: [], me: { ...me, detail: forThePage(me.detail) }, imported: false },
+        });
+        return;
+      }
       console.error("import failed", e);
       const error =
         e instanceof KeptError
