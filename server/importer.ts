@@ -82,8 +82,9 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
       },
     },
     {
-      // The addresses given, else those saved for the account (settings, or an earlier import's).
-      me: opts.me ?? (account.addresses.length ? account.addresses : undefined),
+      me: opts.me,
+      // Saved in settings, or found by an earlier import: they join what this mailbox shows.
+      known: account.addresses,
       requireOwner: true,
       onProgress: opts.onProgress,
       onError: (e) => {

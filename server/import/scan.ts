@@ -40,6 +40,8 @@ export interface ScanError {
 export interface ScanOptions {
   /** The user's addresses; inferred when absent (see inferOwnAddresses). */
   me?: string[];
+  /** Addresses already known to be the user's: added to those inferred, used alone when none can be. */
+  known?: string[];
   onProgress?: (p: ScanProgress) => void;
   onError?: (e: ScanError) => void;
   /** Messages larger than this are reported and skipped. Default 64 MiB. */
@@ -293,7 +295,7 @@ async function readHeaders(
   }
   opts.onProgress?.({ phase: "read", messages: report.messages, bytes: totalBytes, totalBytes, errors: report.errors });
 
-  report.me = inferOwnAddresses(tally, opts.me);
+  report.me = inferOwnAddresses(tally, opts.me, opts.known);
   return { table, threadIds: threads.resolve({ me: new Set(report.me.addresses) }) };
 }
 

@@ -102,4 +102,16 @@ describe("inferOwnAddresses", () => {
     t.add(ev({ from: "e@example.com", recipients: ["f@example.com"] }));
     expect(inferOwnAddresses(t).method).toBe("none");
   });
+
+  it("adds the addresses Kept already knows, and uses them alone when the mailbox shows nothing", () => {
+    const tie = new AddressTally();
+    tie.add(ev({ from: "a@example.com", recipients: ["b@example.com"] }));
+    tie.add(ev({ from: "b@example.com", recipients: ["a@example.com"] }));
+    expect(inferOwnAddresses(tie, undefined, ["A@Example.com"])).toEqual({ addresses: ["a@example.com"], method: "saved", detail: "the addresses saved in Kept" });
+    const sent = new AddressTally();
+    sent.add(ev({ from: "sam@example.com", recipients: ["x@example.org"], folderHint: "sent" }));
+    expect(inferOwnAddresses(sent, undefined, ["sam.alias@example.net", "sam@example.com"])).toMatchObject({ addresses: ["sam@example.com", "sam.alias@example.net"], method: "sent-folder" });
+    // --me is the user's word: it stands alone.
+    expect(inferOwnAddresses(sent, ["me@example.com"], ["sam@example.com"]).addresses).toEqual(["me@example.com"]);
+  });
 });

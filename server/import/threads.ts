@@ -229,7 +229,7 @@ function bump(map: Map<string, number>, key: string) {
 
 export interface OwnAddresses {
   addresses: string[];
-  method: "given" | "sent-folder" | "participation" | "none";
+  method: "given" | "saved" | "sent-folder" | "participation" | "none";
   detail: string;
 }
 
@@ -241,10 +241,18 @@ export interface OwnAddresses {
  * plain "most frequent From" is not used: a chatty newsletter or colleague can
  * outnumber the owner, but only the owner is on nearly every message.
  */
-export function inferOwnAddresses(tally: AddressTally, me?: readonly string[]): OwnAddresses {
+export function inferOwnAddresses(tally: AddressTally, me?: readonly string[], known: readonly string[] = []): OwnAddresses {
   const given = (me ?? []).map(normaliseAddress).filter((a) => a.includes("@"));
   if (given.length > 0) return { addresses: [...new Set(given)], method: "given", detail: "from --me" };
+  // Addresses Kept already knows (saved in settings, or found by an earlier import)
+  // join whatever this mailbox shows, and stand alone when it shows nothing.
+  const saved = [...new Set(known.map(normaliseAddress).filter((a) => a.includes("@")))];
+  const inferred = inferFrom(tally);
+  if (inferred.method === "none" && saved.length > 0) return { addresses: saved, method: "saved", detail: "the addresses saved in Kept" };
+  return saved.length > 0 ? { ...inferred, addresses: [...new Set([...inferred.addresses, ...saved])] } : inferred;
+}
 
+function inferFrom(tally: AddressTally): OwnAddresses {
   if (tally.sentTotal > 0) {
     const min = Math.max(1, Math.ceil(tally.sentTotal * 0.05));
     const addresses = [...tally.sentFrom].filter(([, n]) => n >= min).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([a]) => a);

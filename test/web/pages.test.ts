@@ -403,7 +403,7 @@ describe("POST /api/import", () => {
     expect((await call(app, "PATCH", "/api/settings", { body: { addresses: ["Sam@example.com"] } })).status).toBe(200);
     // Nothing was recorded the first time, so the same file now imports in full.
     const known = lines((await call(app, "POST", "/api/import?name=pair.mbox", { raw: pair(1) })).text).pop();
-    expect(known.report).toMatchObject({ sent: 1, created: 1, chased: 1, me: { method: "given", addresses: ["sam@example.com"] } });
+    expect(known.report).toMatchObject({ sent: 1, created: 1, chased: 1, me: { method: "saved", addresses: ["sam@example.com"] } });
   });
 
   it("imports several files as one mailbox, whatever order they come in", async () => {
