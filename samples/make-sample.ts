@@ -1,7 +1,42 @@
 // Writes samples/sample.mbox: a recruiter's mailbox (Sam Taylor) from October and
 // November 2026. Deterministic: run `npx tsx samples/make-sample.ts` after editing.
+// renderSample({ shiftWeeks }) writes the same mailbox moved on by whole weeks (so
+// "by Friday" still falls on a Friday), which is how `kept scan --sample` and the
+// dashboard's sample keep it recent: see sampleShiftWeeks.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { addDays, zonedTimeToInstant } from "../core/time";
+
+/** The Monday after the sample's last message: the day it was written for. */
+const WRITTEN_FOR = Date.UTC(2026, 10, 23);
+const WEEK = 7 * 86_400_000;
+
+/** Whole weeks to move the sample on so its last message is in the week before `now`'s (never back). */
+export function sampleShiftWeeks(now: number): number {
+  return Math.max(0, Math.floor((now - WRITTEN_FOR) / WEEK));
+}
+
+let shiftDays = 0;
+
+/** A London wall time ("2026-10-05 09:12") moved on by the current shift. */
+function shifted(local: string): { date: string; h: number; mi: number } {
+  const [d, t] = local.split(" ");
+  const [h, mi] = t.split(":").map(Number);
+  return { date: addDays(d, shiftDays), h, mi };
+}
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** A date written in a message's text, moved with the rest: "Wednesday 14 October", "06 October 2026", "Fri, 23 Oct 2026". */
+function day(iso: string, style: "weekday" | "full" | "short"): string {
+  const d = addDays(iso, shiftDays);
+  const [y, m, da] = d.split("-").map(Number);
+  const wd = WEEKDAYS[new Date(Date.UTC(y, m - 1, da)).getUTCDay()];
+  if (style === "weekday") return `${wd} ${da} ${MONTHS[m - 1]}`;
+  if (style === "full") return `${String(da).padStart(2, "0")} ${MONTHS[m - 1]} ${y}`;
+  return `${wd.slice(0, 3)}, ${da} ${MONTHS[m - 1].slice(0, 3)} ${y}`;
+}
 
 const SAM = { name: "Sam Taylor", address: "sam.taylor@example.com" };
 type Person = { name: string; address: string };
@@ -39,16 +74,17 @@ interface Msg {
   raw?: string; // a corrupt message, written as it is
 }
 
-/** RFC 2822 date for a London wall time (BST until 25 October 2026). */
+/** RFC 2822 date for a London wall time, moved on by the current shift. */
 function rfcDate(local: string): string {
-  const [d, t] = local.split(" ");
-  const [y, mo, da] = d.split("-").map(Number);
-  const [h, mi] = t.split(":").map(Number);
-  const bst = Date.UTC(y, mo - 1, da) < Date.UTC(2026, 9, 25);
+  const { date, h, mi } = shifted(local);
+  const [y, mo, da] = date.split("-").map(Number);
+  const at = zonedTimeToInstant(date, h, mi, "Europe/London");
+  const offset = Math.round((Date.UTC(y, mo - 1, da, h, mi) - at) / 60_000);
   const dt = new Date(Date.UTC(y, mo - 1, da, h, mi));
   const wd = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][dt.getUTCDay()];
   const mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][mo - 1];
-  return `${wd}, ${da} ${mon} ${y} ${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}:00 ${bst ? "+0100" : "+0000"}`;
+  const zone = `${offset < 0 ? "-" : "+"}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0")}${String(Math.abs(offset) % 60).padStart(2, "0")}`;
+  return `${wd}, ${da} ${mon} ${y} ${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}:00 ${zone}`;
 }
 
 function encodeWord(s: string): string {
@@ -130,7 +166,8 @@ const sam_tom = "Hi Tom,\n\nThanks for flagging that. The client is reviewing po
 const marcus1 = "Hi Sam,\n\nAny update on the Operations Lead role at Orbit Logistics?\n\nCheers,\nMarcus";
 const james1 = "Sam,\n\nSee below from finance. Can you put a hiring plan together for the three Q1 roles?\n\nJames";
 
-const messages: Msg[] = [
+/** The mailbox, written at the current shift (the dates in its text move too). */
+const buildMessages = (): Msg[] => [
   // 1. An old promise, forgotten: a call promised for the next day, never made.
   { id: "sam-0001@mail.example.com", from: SAM, to: [P.daniel], subject: "Contract Data Engineer role", date: "2026-10-02 16:40",
     text: "Hi Daniel,\n\nGood to speak earlier. I'll call you tomorrow to talk through the contract terms and the day rate." + sig },
@@ -148,7 +185,7 @@ const messages: Msg[] = [
     text: "Hi Rachel,\n\nSharing Priya Shah's CV for the Senior Data Analyst opening; a strong SQL and dbt background.\nI'll send two more profiles over by Wednesday." + sig },
   { id: "CAB-rachel-1@mail.example.net", from: P.rachel, to: [SAM], subject: "RE: Candidate for Senior Data Analyst: Priya Shah", date: "2026-10-07 09:30",
     ...reply("sam-0003@mail.example.com", "CAB-rachel-1@mail.example.net"),
-    text: "Thanks Sam, keen to meet Priya. Looking forward to the other two.\n\nRachel\n\n-----Original Message-----\nFrom: Sam Taylor <sam.taylor@example.com>\nSent: 06 October 2026 10:05\nSubject: Candidate for Senior Data Analyst: Priya Shah\n\nI'll send two more profiles over by Wednesday." },
+    text: `Thanks Sam, keen to meet Priya. Looking forward to the other two.\n\nRachel\n\n-----Original Message-----\nFrom: Sam Taylor <sam.taylor@example.com>\nSent: ${day("2026-10-06", "full")} 10:05\nSubject: Candidate for Senior Data Analyst: Priya Shah\n\nI'll send two more profiles over by Wednesday.` },
   { id: "sam-0004@mail.example.com", from: SAM, to: [P.rachel], subject: "RE: Candidate for Senior Data Analyst: Priya Shah", date: "2026-10-07 17:10",
     ...reply("CAB-rachel-1@mail.example.net", "sam-0004@mail.example.com"),
     text: "Hi Rachel,\n\nAs promised, here are the two other profiles: Grace Liu and Ahmed Karimi. Both can interview next week." + sig },
@@ -157,7 +194,7 @@ const messages: Msg[] = [
     text: "Hi Priya,\n\nGood news: Rachel would like to meet you. I'll send the interview details tomorrow morning.\n\nBest,\nSam" + quote(SAM, "2026-10-05 11:20", sam2) },
   { id: "sam-0006@mail.example.com", from: SAM, to: [P.priya], subject: "Re: Senior Data Analyst – Harbour Bank", date: "2026-10-09 09:05",
     ...reply("sam-0005@mail.example.com", "sam-0006@mail.example.com"),
-    text: "Hi Priya,\n\nInterview confirmed: Wednesday 14 October at 2pm, Harbour Bank, 1 Canada Square. Ask for Rachel Moore at reception.\n\nGood luck!\nSam" },
+    text: `Hi Priya,\n\nInterview confirmed: ${day("2026-10-14", "weekday")} at 2pm, Harbour Bank, 1 Canada Square. Ask for Rachel Moore at reception.\n\nGood luck!\nSam` },
 
   // 4. Newsletters: list mail, never a counterpart.
   { id: "rw-2026-41@example.net", from: P.news, to: [SAM], subject: "Recruiting Weekly: salary bands in data roles", date: "2026-10-09 07:00",
@@ -183,7 +220,7 @@ const messages: Msg[] = [
   { id: "oof-elena-1@mail.example.org", from: P.elena, to: [SAM], subject: "Automatic reply: Shortlist for the Marketing Manager search", date: "2026-10-19 10:00",
     ...reply("sam-0010@mail.example.com", "oof-elena-1@mail.example.org"),
     headers: ["Auto-Submitted: auto-replied", "X-Auto-Response-Suppress: All"],
-    text: "I am out of the office until Wednesday 21 October with limited access to email. I will reply on my return." },
+    text: `I am out of the office until ${day("2026-10-21", "weekday")} with limited access to email. I will reply on my return.` },
   { id: "sam-0011@mail.example.com", from: SAM, to: [P.elena], subject: "Re: Shortlist for the Marketing Manager search", date: "2026-10-22 16:20",
     ...reply("sam-0010@mail.example.com", "sam-0011@mail.example.com"),
     text: "Hi Elena,\n\nHere is the shortlist: four candidates, CVs attached to the shared folder. From what I've seen, the first two are the strongest.\n\nBest,\nSam" },
@@ -211,7 +248,7 @@ const messages: Msg[] = [
 
   // 13. Forwarded message from a hiring manager; Sam promises a plan; James chases; open.
   { id: "james-1@mail.example.net", from: P.james, to: [SAM], subject: "Fwd: Budget approval for Q1 hires", date: "2026-10-26 08:30",
-    text: james1 + "\n\n---------- Forwarded message ---------\nFrom: Accounts, Harbour Bank <accounts@example.net>\nDate: Fri, 23 Oct 2026 at 17:02\nSubject: Budget approval for Q1 hires\nTo: James Wright <james.wright@example.net>\n\nBudget for three Q1 hires is approved. We will send the purchase order next week." },
+    text: james1 + `\n\n---------- Forwarded message ---------\nFrom: Accounts, Harbour Bank <accounts@example.net>\nDate: ${day("2026-10-23", "short")} at 17:02\nSubject: Budget approval for Q1 hires\nTo: James Wright <james.wright@example.net>\n\nBudget for three Q1 hires is approved. We will send the purchase order next week.` },
   { id: "sam-0015@mail.example.com", from: SAM, to: [P.james], subject: "Re: Fwd: Budget approval for Q1 hires", date: "2026-10-26 10:10",
     ...reply("james-1@mail.example.net", "sam-0015@mail.example.com"),
     text: "Thanks James, leave it with me. I'll come back to you with a hiring plan early next week." + sig + quote(P.james, "2026-10-26 08:30", james1) },
@@ -273,8 +310,10 @@ const messages: Msg[] = [
     text: "Hi Tom,\n\nApologies, I've chased Lumen Studio again today; no decision yet. I hope to have news by Friday." },
 ];
 
-export function renderSample(): string {
-  const sorted = messages.map((m, n) => ({ m, n }));
+export function renderSample(opts: { shiftWeeks?: number } = {}): string {
+  shiftDays = 7 * (opts.shiftWeeks ?? 0);
+  for (const k of Object.keys(chain)) delete chain[k];
+  const sorted = buildMessages().map((m, n) => ({ m, n }));
   let out = "";
   for (const { m, n } of sorted) {
     const sender = m.from.address;
@@ -288,10 +327,10 @@ export function renderSample(): string {
   return out;
 }
 
-export const SAMPLE_COUNT = messages.length;
+export const SAMPLE_COUNT = buildMessages().length;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const target = fileURLToPath(new URL("./sample.mbox", import.meta.url));
   writeFileSync(target, renderSample());
-  console.log(`wrote ${messages.length} messages to ${target}`);
+  console.log(`wrote ${SAMPLE_COUNT} messages to ${target}`);
 }

@@ -17,12 +17,16 @@ import { Ledger } from "./ledger";
 import { createProgressBar } from "./import/progress";
 import { renderSummary, type SummaryRow } from "./import/summary";
 import { feedCalendar } from "./providers/feed";
+import { writeSample } from "./sample";
 import { settingsOf, toCommitment } from "./store";
 
 const USAGE = `usage:
   kept scan PATH [--me you@example.com,alias@example.com] [--json] [--ics FILE]
       Import an mbox file, a Maildir or a folder of .eml files into Kept's
       database (DATABASE_URL, default ./data/kept.db) and list who is waiting on you.
+  kept scan --sample [--json] [--ics FILE]
+      The same with the sample mailbox, a recruiter's last few weeks, dated to
+      end last week.
   kept start
       Start the Kept server and dashboard (same as npm start).
   kept detect --jsonl
@@ -63,7 +67,7 @@ async function scan(args: string[]): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { me: { type: "string" }, json: { type: "boolean", default: false }, ics: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { me: { type: "string" }, json: { type: "boolean", default: false }, ics: { type: "string" }, sample: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
     });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${USAGE}`);
@@ -72,16 +76,21 @@ async function scan(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const path = parsed.positionals[0];
-  if (!path) throw new UsageError(`kept scan needs a mailbox to read.\n${USAGE}`);
-  if (!existsSync(path)) throw new UsageError(`No file or folder at ${path}. Give an mbox file, a Maildir or a folder of .eml files.`);
+  if (parsed.values.sample && parsed.positionals.length) throw new UsageError(`kept scan takes a mailbox or --sample, not both.\n${USAGE}`);
+  const given = parsed.positionals[0];
+  if (!given && !parsed.values.sample) throw new UsageError(`kept scan needs a mailbox to read (or --sample to try Kept on the sample mailbox).\n${USAGE}`);
+  if (given && !existsSync(given)) throw new UsageError(`No file or folder at ${given}. Give an mbox file, a Maildir or a folder of .eml files.`);
   const me = parsed.values.me?.split(",").map((s) => s.trim()).filter(Boolean);
   if (me?.some((a) => !/^[^@\s]+@[^@\s]+$/.test(a))) throw new UsageError(`--me takes email addresses separated by commas, for example --me you@example.com`);
 
   const config = loadConfig(process.env);
   const { db, close } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN });
+  const sample = given ? null : await writeSample(Date.now());
+  const path = given ?? sample!.path;
   // The whole command is one import, the list of who is waiting at its end included.
-  return withEagerCollection(() => importAndList(db, config, path, me, parsed.values)).finally(close);
+  return withEagerCollection(() => importAndList(db, config, path, me, { ...parsed.values, label: sample ? "the sample mailbox" : undefined }))
+    .finally(close)
+    .finally(() => sample?.remove());
 }
 
 async function importAndList(
@@ -89,7 +98,7 @@ async function importAndList(
   config: ReturnType<typeof loadConfig>,
   path: string,
   me: string[] | undefined,
-  flags: { json?: boolean; ics?: string },
+  flags: { json?: boolean; ics?: string; label?: string },
 ): Promise<number> {
   const timeZone = config.KEPT_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
   const account = await accountFor(db, LOCAL_IDENTITY, randomUUID, { timeZone, locale: config.KEPT_LOCALE ?? "en-GB" });
@@ -100,7 +109,7 @@ async function importAndList(
     onProgress: (p) => bar.update(p),
     onError: (e) => {
       bar.done();
-      process.stderr.write(`skipped a message that could not be read: ${e.source}${e.offset !== null ? ` at byte ${e.offset}` : ""} (message ${e.index + 1}): ${e.message}\n`);
+      process.stderr.write(`skipped a message that could not be read: ${flags.label ?? e.source}${e.offset !== null ? ` at byte ${e.offset}` : ""} (message ${e.index + 1}): ${e.message}\n`);
     },
   });
   bar.done();

@@ -78,6 +78,6 @@ export function mountWeb(app: Hono<any>, deps: WebDeps) {
     return c.html(commitmentPageHtml(page), 200, PAGE_HEADERS);
   });
 
-  web.post("/api/import", identify, (c) => importRoute(c, { db: deps.db, ledger }, "upload"));
-  web.post("/api/import/sample", identify, (c) => importRoute(c, { db: deps.db, ledger }, "sample"));
+  web.post("/api/import", identify, (c) => importRoute(c, { db: deps.db, ledger, clock: deps.clock }, "upload"));
+  web.post("/api/import/sample", identify, (c) => importRoute(c, { db: deps.db, ledger, clock: deps.clock }, "sample"));
 }

@@ -2,7 +2,7 @@
 // shipped sample mailbox; then the same import again, and the ICS it writes.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -18,10 +18,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function kept(args: string[]) {
+function kept(args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, [bin, ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: `file:${join(dir, "kept.db")}`, KEPT_TIME_ZONE: "Europe/London", FORCE_COLOR: "0" },
+    env: { ...process.env, DATABASE_URL: `file:${join(dir, "kept.db")}`, KEPT_TIME_ZONE: "Europe/London", FORCE_COLOR: "0", ...env },
     maxBuffer: 16 << 20,
   });
 }
@@ -35,6 +35,20 @@ describe("kept scan", () => {
     expect(stdout).toMatch(/Read 42 messages .* as sam\.taylor@example\.com\./);
     expect(stdout).toMatch(/people are waiting on you/);
     expect(stdout).toMatch(/Who\s+Waiting since\s+Due/);
+  }, 60_000);
+
+  it("--sample imports the sample mailbox dated for this week, and leaves no file behind", async () => {
+    const tmp = join(dir, "tmp");
+    mkdirSync(tmp);
+    const { stdout, stderr } = await kept(["scan", "--sample", "--json"], { TMPDIR: tmp });
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ messages: 42, me: ["sam.taylor@example.com"] });
+    expect(report.created).toBeGreaterThan(5);
+    expect(stderr).toMatch(/skipped a message that could not be read: the sample mailbox at byte \d+/);
+    // Its last messages are from last week at the latest, whatever today is.
+    const newest = Math.max(...report.waiting.map((c: { sentAt: number }) => c.sentAt));
+    expect(Date.now() - newest).toBeLessThan(5 * 7 * 86_400_000);
+    expect(readdirSync(tmp)).toEqual([]);
   }, 60_000);
 
   it("adds nothing the second time, and --json says so", async () => {
@@ -68,6 +82,8 @@ describe("kept scan", () => {
     await expect(kept(["scan", join(dir, "nope.mbox")])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/No file or folder at .*nope\.mbox/) });
     await expect(kept(["scan", "samples/sample.mbox", "--me", "not-an-address"])).rejects.toMatchObject({ stderr: expect.stringMatching(/--me takes email addresses/) });
     await expect(kept(["frobnicate"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command: frobnicate/) });
+    await expect(kept(["scan"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/needs a mailbox to read \(or --sample/) });
+    await expect(kept(["scan", "--sample", "samples/sample.mbox"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/a mailbox or --sample, not both/) });
   }, 60_000);
 
   it("imports nothing when it can't tell which messages are yours, and says to pass --me; the addresses then stay known", async () => {

@@ -1,21 +1,20 @@
 // The Node half of POST /api/import: the upload streamed to a temp file (with the
-// size limit enforced as it arrives), a look at its first bytes, and the sample's path.
+// size limit enforced as it arrives), a look at its first bytes, and the sample.
 // Loaded with a dynamic import so the Workers bundle never needs node:fs.
-import { createWriteStream, existsSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, open, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { KeptError } from "../../core/errors";
-import { projectPath } from "../paths";
+import { writeSample } from "../sample";
 export { importMailbox } from "../importer";
 
-export const SAMPLE_PATH = projectPath("samples/sample.mbox");
-
-export function samplePath(): string {
-  if (!existsSync(SAMPLE_PATH)) throw new KeptError("not_found", "The sample mailbox isn't installed with this copy of Kept. Upload a mailbox of your own instead.");
-  return SAMPLE_PATH;
+/** The sample mailbox written for `now`, in a temp folder of its own. */
+export async function sampleFile(now: number): Promise<{ dir: string; path: string }> {
+  const { dir, path } = await writeSample(now);
+  return { dir, path };
 }
 
 /** A file name safe to put in a temp folder, keeping its extension. */

@@ -50,7 +50,7 @@ interface ImportBits {
   importMailbox: typeof import("../importer").importMailbox;
   saveUpload(body: ReadableStream<Uint8Array>, name: string, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
   saveUploads(body: ReadableStream<Uint8Array>, parts: Array<{ name: string; size: number }>, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
-  samplePath(): string;
+  sampleFile(now: number): Promise<{ dir: string; path: string }>;
   removeDir(dir: string): Promise<void>;
   tooLarge(limit: number): KeptError;
 }
@@ -65,7 +65,7 @@ async function nodeBits(): Promise<ImportBits | null> {
   }
 }
 
-export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, from: "upload" | "sample") {
+export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; clock: () => number }, from: "upload" | "sample") {
   const bits = await nodeBits();
   if (!bits) return notHere(c);
   const accountId: string = c.get("account").id;
@@ -74,8 +74,8 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger }, 
   let file: { path: string; dir: string | null; name: string };
   try {
     if (from === "sample") {
-      const path = bits.samplePath();
-      file = { path, dir: null, name: "sample.mbox" };
+      const sample = await bits.sampleFile(deps.clock());
+      file = { path: sample.path, dir: sample.dir, name: "sample.mbox" };
     } else {
       const len = Number(c.req.header("content-length") ?? NaN);
       if (len > MAX_IMPORT_BYTES) throw bits.tooLarge(MAX_IMPORT_BYTES);

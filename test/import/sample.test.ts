@@ -5,7 +5,11 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { renderSample, SAMPLE_COUNT } from "../../samples/make-sample";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderSample, sampleShiftWeeks, SAMPLE_COUNT } from "../../samples/make-sample";
+import { localDateOf, addDays } from "../../core/time";
 import { scanMailbox, type ScanError, type ScanSink } from "../../server/import/scan";
 
 const SAMPLE = fileURLToPath(new URL("../../samples/sample.mbox", import.meta.url));
@@ -77,5 +81,36 @@ describe("samples/sample.mbox", () => {
       "sam-0022": "open, chased", // Noah replied
       "sam-0023": "open", // Tom: news by Friday
     });
+  });
+
+  it("moves on by whole weeks to stay recent: dates, the dates in the text, and the same replay", async () => {
+    expect([sampleShiftWeeks(Date.UTC(2026, 10, 22)), sampleShiftWeeks(Date.UTC(2026, 10, 29)), sampleShiftWeeks(Date.UTC(2026, 10, 30)), sampleShiftWeeks(Date.UTC(2027, 5, 1))]).toEqual([0, 0, 1, 27]);
+    const base = renderSample();
+    const moved = renderSample({ shiftWeeks: 30 });
+    expect(renderSample()).toBe(base); // rendering moved left nothing behind
+    // Message headers (a forwarded message's "Date: … at 17:02" line is text, not a header).
+    const dates = (text: string) => [...text.matchAll(/^Date: (.+)$/gm)].map((m) => Date.parse(m[1]!)).filter((t) => !Number.isNaN(t));
+    const [before, after] = [dates(base), dates(moved)];
+    expect(after).toHaveLength(before.length);
+    // Each message keeps its London wall-clock time, 210 days on, across the clock changes.
+    const wall = (t: number) => new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(t);
+    for (let i = 0; i < before.length; i++) {
+      expect(localDateOf(after[i]!, "Europe/London")).toBe(addDays(localDateOf(before[i]!, "Europe/London"), 210));
+      expect(wall(after[i]!)).toBe(wall(before[i]!));
+    }
+    expect(base).toContain("Interview confirmed: Wednesday 14 October at 2pm");
+    expect(moved).toContain("Interview confirmed: Wednesday 12 May at 2pm");
+    expect(moved).not.toMatch(/October 2026|Oct 2026/);
+
+    const dir = mkdtempSync(join(tmpdir(), "kept-sample-"));
+    try {
+      writeFileSync(join(dir, "moved.mbox"), moved);
+      const [a, b] = [miniLedger(), miniLedger()];
+      await scanMailbox(SAMPLE, a);
+      await scanMailbox(join(dir, "moved.mbox"), b);
+      expect(b.entries).toEqual(a.entries);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
