@@ -59,4 +59,9 @@ describe("renderSummary", () => {
     expect(renderSummary([], { now: NOW, timeZone: "UTC" })).toBe("No promises found.\n");
     expect(renderSummary([row({ status: "kept" })], { now: NOW, timeZone: "UTC" })).toBe("Nobody is waiting on you.\n\n1 promise already kept.\n");
   });
+
+  it("says how many promises when someone is owed more than one", () => {
+    const two = renderSummary([row({ address: "ana@example.com" }), row({ address: "ana@example.com", sentence: "I'll call you." })], { now: NOW, timeZone: "UTC" });
+    expect(two.split("\n")[0]).toMatch(/^1 person is waiting on you for 2 promises/);
+  });
 });

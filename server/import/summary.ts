@@ -59,7 +59,9 @@ export function renderSummary(rows: readonly SummaryRow[], opts: SummaryOptions)
     const overdue = waiting.filter((r) => r.dueDate && r.dueDate < today).length;
     const chased = waiting.filter((r) => chasedCount(r) > 0).length;
     const facts = [overdue ? `${overdue} overdue` : "", chased ? `${chased} chased you` : ""].filter(Boolean).join(", ");
-    lines.push(`${plural(people, "person").replace("persons", "people")} ${people === 1 ? "is" : "are"} waiting on you${facts ? `: ${facts}` : ""}.`);
+    // The figures count promises: say how many when some people are owed more than one.
+    const owed = waiting.length > people ? ` for ${plural(waiting.length, "promise")}` : "";
+    lines.push(`${plural(people, "person").replace("persons", "people")} ${people === 1 ? "is" : "are"} waiting on you${owed}${facts ? `: ${facts}` : ""}.`);
     lines.push("");
 
     // Most overdue first; undated last, oldest first.
