@@ -1,10 +1,9 @@
 // The ledger's orchestration: messages in, commitments and their follow-up
 // events out. Every state change and the provider operations it implies are
-// written in one transaction (the outbox), then attempted at once; the sweep
-// retries what failed and puts the next follow-up on the calendar.
+// written in one transaction (the outbox, server/outbox.ts), then attempted at
+// once; the sweep retries what failed and puts the next follow-up on the calendar.
 import { and, asc, eq, getTableColumns, inArray, isNotNull, lte, sql, type Column } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { BatchItem } from "drizzle-orm/batch";
 import { KeptError } from "../core/errors";
 import { isActive, keepsCommitment, chasesCommitment, transition, type LedgerAction } from "../core/ledger";
 import {
@@ -20,12 +19,12 @@ import {
   type WorkSettings,
 } from "../core/model";
 import { checkInAt, firstReminder, isOverdue, movedReminder } from "../core/policy";
-import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
+import type { CalendarEventSpec, CalendarProvider, MailProvider } from "../core/ports";
 import { DEFAULT_TEMPLATES, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
 import { daysBetween, localDateOf } from "../core/time";
 import { schema, type Db, type Tx } from "./db";
+import { COMPOSED_PREFIX, enqueue, Outbox, outboxRow, type DrainResult, type Pending } from "./outbox";
 import {
-  accountRef,
   getAccount,
   perConnection,
   getCommitment,
@@ -38,17 +37,12 @@ import {
 } from "./store";
 
 const MINUTE = 60_000;
-const LEASE_MS = 2 * MINUTE;
-const MAX_ATTEMPTS = 12;
-const PROVIDER_CONCURRENCY = 8;
 /** Open promises placeEvents reads at a time. */
 const PLACE_PAGE = 2000;
 const RESCHEDULE_PAGE = 200;
 /** How long after an import's last batch the sweep places its follow-ups if the import itself didn't. */
 export const PLACE_GRACE_MS = 15 * 60_000;
 const placeKey = (accountId: string) => `place:${accountId}`;
-/** The message id a renewed promise holds until the update it lives in is seen as sent. */
-const COMPOSED_PREFIX = "kept-update-";
 
 /**
  * The renewed promise a sent message is the composed "no news yet" update for:
@@ -72,21 +66,14 @@ function composedUpdateIn(
   );
 }
 
-type Write = BatchItem<"sqlite">;
-
-/** What a batch of outbox operations found, written back in a few statements. */
-interface Outcomes {
-  outbox: Array<{ id: number; state: OutboxRow["state"]; result: string | null; lastError: string | null; nextAttemptAt: number | null; attempts: number | null }>;
-  reminders: Array<{ id: string; eventId: string | null; state: "created" | "deleted" }>;
-  other: Write[];
-}
-
 /** What the detector found in one message; only this crosses into the ledger, never the body. */
 export interface DetectionSummary {
   commitments: Array<{ sentence: string; trigger: string | null; kind: CommitmentKind; dueDate: string | null }>;
   badNews: { sentence: string } | null;
   autoReply?: boolean;
 }
+
+export { SimulatedCrash, type DrainResult } from "./outbox";
 
 export interface LedgerDeps {
   db: Db;
@@ -111,12 +98,6 @@ export interface RecordSentResult {
   created: Commitment[];
   kept: Commitment[];
   checkInId: string | null;
-}
-
-interface Pending {
-  outboxKeys: string[];
-  /** An import: events wait for placeEvents, so replaying a thread doesn't make and unmake them. */
-  deferEvents?: boolean;
 }
 
 interface NewCommitmentInput {
@@ -153,7 +134,12 @@ export type LedgerActionInput =
   | { type: "reopen" };
 
 export class Ledger {
-  constructor(readonly deps: LedgerDeps) {}
+  private readonly outbox: Outbox;
+
+  constructor(readonly deps: LedgerDeps) {
+    // An import stopped before placing its follow-ups leaves a place_events note the outbox runs with this.
+    this.outbox = new Outbox({ ...deps, placeEvents: (accountId) => this.placeEvents(accountId) });
+  }
 
   private get db() {
     return this.deps.db;
@@ -174,7 +160,7 @@ export class Ledger {
     const now = this.deps.clock();
     const pending: Pending = { outboxKeys: [] };
     const result = await this.db.transaction(async (tx) => this.sentIn(tx, await mustAccount(tx, accountId), msg, detection, source, pending, now));
-    await this.drain(pending.outboxKeys);
+    await this.outbox.drain(pending.outboxKeys);
     return result;
   }
 
@@ -262,7 +248,7 @@ export class Ledger {
     const now = this.deps.clock();
     const pending: Pending = { outboxKeys: [] };
     const result = await this.db.transaction(async (tx) => this.receivedIn(tx, await mustAccount(tx, accountId), msg, pending, now));
-    await this.drain(pending.outboxKeys);
+    await this.outbox.drain(pending.outboxKeys);
     return result;
   }
 
@@ -476,7 +462,7 @@ export class Ledger {
           .where(and(sql`${r.commitmentId} in (select value from json_each(${JSON.stringify([...cancel])}))`, inArray(r.state, ["pending", "created"]), sql`${r.startsAt} > ${now}`))
           .returning({ id: r.id, commitmentId: r.commitmentId });
         for (const c of cancelled) {
-          outbox.push(this.outboxRow(accountId, { key: `delete:${c.id}`, op: "delete_event", reminderId: c.id, commitmentId: c.commitmentId, payload: {} }, now));
+          outbox.push(outboxRow(accountId, { key: `delete:${c.id}`, op: "delete_event", reminderId: c.id, commitmentId: c.commitmentId, payload: {} }, now));
         }
       }
       if (created.size > 0) {
@@ -491,7 +477,7 @@ export class Ledger {
       await insertJson(tx, schema.checkIns, checkIns.map((c) => c.row));
       await insertJson(tx, schema.reminders, checkIns.map((c) => c.reminder));
       for (const c of checkIns) {
-        outbox.push(this.outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: c.spec } }, now));
+        outbox.push(outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: c.spec } }, now));
       }
       await insertJson(tx, schema.outbox, outbox, { ignoreConflicts: true });
       return out;
@@ -541,7 +527,7 @@ export class Ledger {
         await insertJson(
           tx,
           schema.outbox,
-          made.map((m) => this.outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
+          made.map((m) => outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
           { ignoreConflicts: true },
         );
         placed += rows.length;
@@ -594,7 +580,7 @@ export class Ledger {
         }
         return rows;
       });
-      await this.drain(pending.outboxKeys);
+      await this.outbox.drain(pending.outboxKeys);
       if (page.length < RESCHEDULE_PAGE) break;
       after = page[page.length - 1]!.id;
     }
@@ -624,11 +610,11 @@ export class Ledger {
         const id = `${checkIn.id}.${current.seq + 1}`;
         const next: CalendarEventSpec = { ...spec, key: `kept:${id}`, start: at, end: at + s.eventMinutes * MINUTE, timeZone: s.timeZone };
         await tx.insert(r).values(reminderRow(id, accountId, { checkInId: checkIn.id }, current.seq + 1, next, now));
-        await this.enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: next } }, pending, now);
+        await enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: next } }, pending, now);
         moved.checkIns++;
       }
     });
-    await this.drain(pending.outboxKeys);
+    await this.outbox.drain(pending.outboxKeys);
     return moved;
   }
 
@@ -650,7 +636,7 @@ export class Ledger {
               : { type: "reopen", at: now };
       return this.apply(tx, account, c, action, pending);
     });
-    await this.drain(pending.outboxKeys);
+    await this.outbox.drain(pending.outboxKeys);
     return result;
   }
 
@@ -709,7 +695,7 @@ export class Ledger {
       const oldAfter = await this.apply(tx, account, old, { type: "renew", at: now, newId, newDueDate: input.nextUpdateDate }, pending);
       const delivery = this.deps.mail ? "queued" : "compose";
       if (this.deps.mail) {
-        await this.enqueue(tx, account.id, {
+        await enqueue(tx, account.id, {
           key: `reply:${newId}`,
           op: "send_reply",
           commitmentId: newId,
@@ -729,7 +715,7 @@ export class Ledger {
         : null;
       return { old: oldAfter, renewed, reply: { to: [to], subject, text, html, delivery: delivery as "queued" | "compose", mailto } };
     });
-    await this.drain(pending.outboxKeys);
+    await this.outbox.drain(pending.outboxKeys);
     return result;
   }
 
@@ -756,7 +742,7 @@ export class Ledger {
         now,
       }, pending);
     });
-    await this.drain(pending.outboxKeys);
+    await this.outbox.drain(pending.outboxKeys);
     return id;
   }
 
@@ -773,7 +759,7 @@ export class Ledger {
       await tx.update(schema.checkIns).set({ status: "cancelled", updatedAt: now }).where(eq(schema.checkIns.id, id));
       await this.cancelFutureReminders(tx, accountId, { checkInId: id }, now, pending);
     });
-    await this.drain(pending.outboxKeys);
+    await this.outbox.drain(pending.outboxKeys);
   }
 
   // ── The sweep ──────────────────────────────────────────────────────────────
@@ -798,7 +784,7 @@ export class Ledger {
       .set({ status: "done", updatedAt: now })
       .where(and(eq(schema.checkIns.status, "scheduled"), lte(schema.checkIns.dueAt, now)))
       .returning({ id: schema.checkIns.id });
-    const outbox = await this.drainDue();
+    const outbox = await this.outbox.drainDue();
     return { reminded, checkInsDone: done.length, outbox };
   }
 
@@ -869,237 +855,6 @@ export class Ledger {
         from v where commitments.id = v.id`);
       return due.length;
     });
-  }
-
-  // ── Outbox ─────────────────────────────────────────────────────────────────
-
-  /** Attempt the operations just written, now; failures stay for the sweep. */
-  private async drain(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    try {
-      for (let i = 0; i < keys.length; i += 200) {
-        const now = this.deps.clock();
-        const claimed = await this.claim(now, inArray(schema.outbox.key, keys.slice(i, i + 200)), 200);
-        if (claimed.length) await this.run(claimed, now);
-      }
-    } catch (e) {
-      // The change is committed; what failed here is only the first attempt, which the sweep repeats.
-      if (e instanceof SimulatedCrash) throw e;
-      console.error("outbox: first attempt failed; the sweep will retry", e);
-    }
-  }
-
-  /** Every pending operation whose time has come, oldest first, in claimed batches. */
-  async drainDue(limit = 100_000): Promise<DrainResult> {
-    const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
-    let seen = 0;
-    const started = this.deps.clock();
-    while (seen < limit) {
-      // Each batch's lease starts when it is claimed, not when the sweep began; what
-      // became due during the sweep waits for the next one.
-      const now = Math.max(this.deps.clock(), started);
-      const claimed = await this.claim(now, undefined, 500, started);
-      if (claimed.length === 0) break;
-      seen += claimed.length;
-      const r = await this.run(claimed, now);
-      result.done += r.done;
-      result.retrying += r.retrying;
-      result.failed += r.failed;
-    }
-    return result;
-  }
-
-  /**
-   * Takes pending operations with a lease in one statement: another sweep (or a
-   * process restarted after a crash) sees them again only when the lease is over.
-   */
-  private async claim(now: number, filter: ReturnType<typeof inArray> | undefined, limit: number, dueBy = now): Promise<OutboxRow[]> {
-    const o = schema.outbox;
-    const due = this.db
-      .select({ id: o.id })
-      .from(o)
-      .where(and(eq(o.state, "pending"), lte(o.nextAttemptAt, dueBy), filter))
-      .orderBy(asc(o.id))
-      .limit(limit);
-    const rows = await this.db
-      .update(o)
-      .set({ nextAttemptAt: now + LEASE_MS, attempts: sql`${o.attempts} + 1`, updatedAt: now })
-      .where(and(inArray(o.id, due), eq(o.state, "pending"), lte(o.nextAttemptAt, dueBy)))
-      .returning();
-    return rows.sort((a, b) => a.id - b.id);
-  }
-
-  /**
-   * Runs claimed operations: one account's in order (a delete after its create),
-   * several accounts at once, and records every outcome in one batch.
-   */
-  private async run(ops: OutboxRow[], now: number): Promise<DrainResult> {
-    const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
-    const accountIds = [...new Set(ops.map((o) => o.accountId))];
-    const accounts = new Map<string, AccountRow>();
-    for (let i = 0; i < accountIds.length; i += 200) {
-      for (const a of await this.db.select().from(schema.accounts).where(inArray(schema.accounts.id, accountIds.slice(i, i + 200)))) accounts.set(a.id, a);
-    }
-    const byAccount = new Map<string, OutboxRow[]>();
-    for (const op of ops) {
-      const lane = byAccount.get(op.accountId);
-      if (lane) lane.push(op);
-      else byAccount.set(op.accountId, [op]);
-    }
-    const out: Outcomes = { outbox: [], reminders: [], other: [] };
-    const createdNow = new Map<string, string>(); // reminder id → event id, from this batch
-    const lanes = [...byAccount.values()];
-    const worker = async () => {
-      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
-        for (const op of lane) {
-          const outcome = await this.perform(op, accounts.get(op.accountId), now, out, createdNow);
-          result[outcome]++;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PROVIDER_CONCURRENCY, lanes.length) }, worker));
-    await this.record(out, now);
-    return result;
-  }
-
-  /** Writes a batch's outcomes: one statement per few hundred rows, all in one transaction. */
-  private async record(out: Outcomes, now: number): Promise<void> {
-    const writes: Write[] = [...out.other];
-    const j = (path: number) => sql.raw(`json_extract(value, '$[${path}]')`);
-    if (out.outbox.length) {
-      const rows = out.outbox.map((u) => [u.id, u.state, u.result, u.lastError, u.nextAttemptAt, u.attempts]);
-      writes.push(
-        this.db.run(sql`
-          with v as (select ${j(0)} as id, ${j(1)} as state, ${j(2)} as result, ${j(3)} as last_error, ${j(4)} as next_attempt_at, ${j(5)} as attempts
-                     from json_each(${JSON.stringify(rows)}))
-          update outbox set
-            state = v.state, result = coalesce(v.result, outbox.result), last_error = v.last_error,
-            next_attempt_at = coalesce(v.next_attempt_at, outbox.next_attempt_at),
-            attempts = coalesce(v.attempts, outbox.attempts), updated_at = ${now}
-          from v where outbox.id = v.id`),
-      );
-    }
-    if (out.reminders.length) {
-      const rows = out.reminders.map((u) => [u.id, u.eventId, u.state]);
-      writes.push(
-        this.db.run(sql`
-          with v as (select ${j(0)} as id, ${j(1)} as event_id, ${j(2)} as state from json_each(${JSON.stringify(rows)}))
-          update reminders set
-            event_id = coalesce(v.event_id, reminders.event_id),
-            -- a reminder cancelled while its create was in flight stays cancelled; its delete follows
-            state = case when v.state = 'created' and reminders.state <> 'pending' then reminders.state else v.state end,
-            updated_at = ${now}
-          from v where reminders.id = v.id`),
-      );
-    }
-    if (writes.length) await this.db.batch(writes as [Write, ...Write[]]);
-  }
-
-  /** One operation against its provider; what to record goes into `out`. */
-  private async perform(
-    op: OutboxRow,
-    account: AccountRow | undefined,
-    now: number,
-    out: Outcomes,
-    createdNow: Map<string, string>,
-  ): Promise<keyof DrainResult> {
-    const o = schema.outbox;
-    const set = (state: OutboxRow["state"], result: Record<string, unknown> | null, extra: { lastError?: string | null; nextAttemptAt?: number | null; attempts?: number | null } = {}) =>
-      out.outbox.push({ id: op.id, state, result: result ? JSON.stringify(result) : null, lastError: extra.lastError ?? null, nextAttemptAt: extra.nextAttemptAt ?? null, attempts: extra.attempts ?? null });
-    try {
-      if (!account) {
-        set("skipped", { reason: "account gone" });
-        return "done";
-      }
-      const ref = accountRef(account);
-      if (op.op === "create_event") {
-        const event = op.payload.event as CalendarEventSpec;
-        const { eventId } = await this.deps.calendar.createEvent(ref, event);
-        this.deps.afterProviderCall?.(op);
-        createdNow.set(op.reminderId!, eventId);
-        out.reminders.push({ id: op.reminderId!, eventId, state: "created" });
-        set("done", { eventId });
-        return "done";
-      }
-      if (op.op === "delete_event") {
-        let eventId = createdNow.get(op.reminderId!) ?? null;
-        if (!eventId) {
-          const [reminder] = await this.db.select().from(schema.reminders).where(eq(schema.reminders.id, op.reminderId!));
-          eventId = reminder?.eventId ?? null;
-        }
-        if (!eventId) {
-          const [create] = await this.db.select().from(o).where(eq(o.key, `event:${op.reminderId}`));
-          if (create?.state === "done") eventId = (create.result?.eventId as string) ?? null;
-          else if (create && create.state === "pending" && create.attempts === 0) {
-            // Never sent: cancel it instead of creating and deleting, unless a sweep claims it first.
-            const skipped = await this.db
-              .update(o)
-              .set({ state: "skipped", updatedAt: now })
-              .where(and(eq(o.id, create.id), eq(o.state, "pending"), eq(o.attempts, 0)))
-              .returning({ id: o.id });
-            if (skipped.length === 1) {
-              out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
-              set("done", { skippedCreate: true });
-              return "done";
-            }
-            set("pending", null, { nextAttemptAt: now + 1000, attempts: op.attempts - 1 });
-            return "retrying";
-          } else if (create && create.state === "pending") {
-            // The create may have reached the provider: wait for it, then delete.
-            set("pending", null, { nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts - 1 });
-            return "retrying";
-          }
-        }
-        if (eventId) await this.deps.calendar.deleteEvent(ref, eventId, op.key);
-        this.deps.afterProviderCall?.(op);
-        out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
-        set("done", null);
-        return "done";
-      }
-      if (op.op === "place_events") {
-        // An import that stopped before placing its promises' follow-ups.
-        const placed = await this.placeEvents(op.accountId);
-        set("done", { placed });
-        return "done";
-      }
-      if (op.op === "send_reply") {
-        if (!this.deps.mail) throw new ProviderError("Kept has no mail connection for this account; reconnect it to send updates.", 503, true);
-        const p = op.payload as Record<string, unknown>;
-        const sent = await this.deps.mail.sendReply(ref, {
-          key: op.key,
-          threadId: p.threadId as string,
-          inReplyToMessageId: p.inReplyToMessageId as string,
-          to: p.to as Counterpart[],
-          subject: p.subject as string,
-          bodyText: p.bodyText as string,
-          bodyHtml: p.bodyHtml as string,
-        });
-        this.deps.afterProviderCall?.(op);
-        set("done", { messageId: sent.messageId });
-        // The sent update is the message the renewed promise lives in.
-        out.other.push(
-          this.db.run(sql`
-            update commitments set message_id = ${sent.messageId}, updated_at = ${now}
-            where id = ${op.commitmentId} and message_id like ${COMPOSED_PREFIX + "%"}
-              and not exists (select 1 from commitments where account_id = ${op.accountId} and message_id = ${sent.messageId})`),
-        );
-        out.other.push(this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing());
-        return "done";
-      }
-      throw new Error(`unknown outbox operation ${op.op}`);
-    } catch (e) {
-      if (e instanceof SimulatedCrash) throw e;
-      const pe = e instanceof ProviderError ? e : null;
-      const retryable = pe ? pe.retryable : true;
-      const message = e instanceof Error ? e.message : String(e);
-      if (!retryable || op.attempts >= MAX_ATTEMPTS) {
-        set("failed", null, { lastError: message });
-        return "failed";
-      }
-      const backoff = Math.min(30_000 * 2 ** (op.attempts - 1), 6 * 3_600_000);
-      set("pending", null, { lastError: message, nextAttemptAt: now + Math.max(backoff, pe?.retryAfterMs ?? 0) });
-      return "retrying";
-    }
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────
@@ -1199,7 +954,7 @@ export class Ledger {
       .where(eq(schema.reminders.commitmentId, c.id));
     const r = this.reminderFor(c, s, at, Number(n) + 1, now);
     await tx.insert(schema.reminders).values(r.row);
-    await this.enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, pending, now);
+    await enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, pending, now);
   }
 
   private reminderFor(c: Commitment, s: WorkSettings, at: number, seq: number, now: number) {
@@ -1222,7 +977,7 @@ export class Ledger {
         ? await q.cancelFollowUps.all({ commitmentId: owner.commitmentId, now })
         : await q.cancelCheckIn.all({ checkInId: owner.checkInId, now });
     for (const r of future) {
-      await this.enqueue(tx, accountId, { key: `delete:${r.id}`, op: "delete_event", reminderId: r.id, commitmentId: "commitmentId" in owner ? owner.commitmentId : null, payload: {} }, pending, now);
+      await enqueue(tx, accountId, { key: `delete:${r.id}`, op: "delete_event", reminderId: r.id, commitmentId: "commitmentId" in owner ? owner.commitmentId : null, payload: {} }, pending, now);
     }
   }
 
@@ -1230,7 +985,7 @@ export class Ledger {
     const { row, reminder, spec } = this.newCheckIn(account, s, input);
     await tx.insert(schema.checkIns).values(row);
     await tx.insert(schema.reminders).values(reminder);
-    await this.enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: spec } }, pending, input.now);
+    await enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: spec } }, pending, input.now);
     return row.id;
   }
 
@@ -1283,25 +1038,6 @@ export class Ledger {
     return { row, reminder: reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now), spec };
   }
 
-  private outboxRow(
-    accountId: string,
-    o: { key: string; op: OutboxRow["op"]; reminderId: string | null; commitmentId: string | null; payload: Record<string, unknown> },
-    now: number,
-  ): typeof schema.outbox.$inferInsert {
-    return { accountId, ...o, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now };
-  }
-
-  private async enqueue(
-    tx: Tx,
-    accountId: string,
-    o: { key: string; op: OutboxRow["op"]; reminderId: string | null; commitmentId: string | null; payload: Record<string, unknown> },
-    pending: Pending,
-    now: number,
-  ) {
-    await tx.insert(schema.outbox).values(this.outboxRow(accountId, o, now)).onConflictDoNothing();
-    pending.outboxKeys.push(o.key);
-  }
-
   private async templateBody(tx: Tx, accountId: string, templateId: string): Promise<string> {
     const builtIn = DEFAULT_TEMPLATES.find((t) => t.id === templateId);
     const [own] = await tx
@@ -1312,12 +1048,6 @@ export class Ledger {
     if (builtIn) return builtIn.body;
     throw new KeptError("not_found", `No template "${templateId}". List your templates at GET /api/templates.`);
   }
-}
-
-export interface DrainResult {
-  done: number;
-  retrying: number;
-  failed: number;
 }
 
 // The statements every message runs, prepared once per transaction: building a
@@ -1431,7 +1161,6 @@ function commitmentFromDriver(row: Record<string, unknown>): typeof schema.commi
 }
 
 /** Thrown by the crash-test seam to stop a sweep the way a dying process would. */
-export class SimulatedCrash extends Error {}
 
 async function mustAccount(tx: Tx, accountId: string): Promise<AccountRow> {
   const a = await getAccount(tx, accountId);

@@ -1,0 +1,303 @@
+// The outbox: every provider operation (create or delete an event, send a reply,
+// place an import's follow-ups) is written in the same transaction as the change
+// that implies it, attempted at once, and retried by the sweep with backoff and
+// Retry-After. Claims take a lease, so a crash or a second sweep neither loses
+// nor repeats one; keys are deterministic, so writing one twice is a no-op.
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
+import type { Counterpart } from "../core/model";
+import { schema, type Db, type Tx } from "./db";
+import { accountRef, type AccountRow, type OutboxRow } from "./store";
+
+const MINUTE = 60_000;
+const LEASE_MS = 2 * MINUTE;
+const MAX_ATTEMPTS = 12;
+const PROVIDER_CONCURRENCY = 8;
+/** The message id a renewed promise holds until the update it lives in is seen as sent. */
+export const COMPOSED_PREFIX = "kept-update-";
+
+/** Thrown by the crash-recovery tests' hook (LedgerDeps.afterProviderCall): not caught as a provider failure. */
+export class SimulatedCrash extends Error {}
+
+type Write = BatchItem<"sqlite">;
+
+export type OutboxInput = { key: string; op: OutboxRow["op"]; reminderId: string | null; commitmentId: string | null; payload: Record<string, unknown> };
+
+/** The operations a transaction wrote, to attempt once it commits. */
+export interface Pending {
+  outboxKeys: string[];
+  /** An import: events wait for placeEvents, so replaying a thread doesn't make and unmake them. */
+  deferEvents?: boolean;
+}
+
+/** What a batch of outbox operations found, written back in a few statements. */
+interface Outcomes {
+  outbox: Array<{ id: number; state: OutboxRow["state"]; result: string | null; lastError: string | null; nextAttemptAt: number | null; attempts: number | null }>;
+  reminders: Array<{ id: string; eventId: string | null; state: "created" | "deleted" }>;
+  other: Write[];
+}
+
+export interface DrainResult {
+  done: number;
+  retrying: number;
+  failed: number;
+}
+
+export function outboxRow(accountId: string, o: OutboxInput, now: number): typeof schema.outbox.$inferInsert {
+  return { accountId, ...o, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now };
+}
+
+/** Writes an operation in the caller's transaction; it is attempted once that commits (Outbox.drain). */
+export async function enqueue(tx: Tx, accountId: string, o: OutboxInput, pending: Pending, now: number): Promise<void> {
+  await tx.insert(schema.outbox).values(outboxRow(accountId, o, now)).onConflictDoNothing();
+  pending.outboxKeys.push(o.key);
+}
+
+export interface OutboxDeps {
+  db: Db;
+  clock: () => number;
+  calendar: CalendarProvider;
+  mail: MailProvider | null;
+  afterProviderCall?: (op: OutboxRow) => void;
+  /** Places the follow-ups of an import that stopped before it did (a place_events note). */
+  placeEvents(accountId: string): Promise<number>;
+}
+
+export class Outbox {
+  private readonly db: Db;
+
+  constructor(private readonly deps: OutboxDeps) {
+    this.db = deps.db;
+  }
+
+  /** Attempt the operations just written, now; failures stay for the sweep. */
+  async drain(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    try {
+      for (let i = 0; i < keys.length; i += 200) {
+        const now = this.deps.clock();
+        const claimed = await this.claim(now, inArray(schema.outbox.key, keys.slice(i, i + 200)), 200);
+        if (claimed.length) await this.run(claimed, now);
+      }
+    } catch (e) {
+      // The change is committed; what failed here is only the first attempt, which the sweep repeats.
+      if (e instanceof SimulatedCrash) throw e;
+      console.error("outbox: first attempt failed; the sweep will retry", e);
+    }
+  }
+
+  /** Every pending operation whose time has come, oldest first, in claimed batches. */
+  async drainDue(limit = 100_000): Promise<DrainResult> {
+    const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
+    let seen = 0;
+    const started = this.deps.clock();
+    while (seen < limit) {
+      // Each batch's lease starts when it is claimed, not when the sweep began; what
+      // became due during the sweep waits for the next one.
+      const now = Math.max(this.deps.clock(), started);
+      const claimed = await this.claim(now, undefined, 500, started);
+      if (claimed.length === 0) break;
+      seen += claimed.length;
+      const r = await this.run(claimed, now);
+      result.done += r.done;
+      result.retrying += r.retrying;
+      result.failed += r.failed;
+    }
+    return result;
+  }
+
+  /**
+   * Takes pending operations with a lease in one statement: another sweep (or a
+   * process restarted after a crash) sees them again only when the lease is over.
+   */
+  private async claim(now: number, filter: ReturnType<typeof inArray> | undefined, limit: number, dueBy = now): Promise<OutboxRow[]> {
+    const o = schema.outbox;
+    const due = this.db
+      .select({ id: o.id })
+      .from(o)
+      .where(and(eq(o.state, "pending"), lte(o.nextAttemptAt, dueBy), filter))
+      .orderBy(asc(o.id))
+      .limit(limit);
+    const rows = await this.db
+      .update(o)
+      .set({ nextAttemptAt: now + LEASE_MS, attempts: sql`${o.attempts} + 1`, updatedAt: now })
+      .where(and(inArray(o.id, due), eq(o.state, "pending"), lte(o.nextAttemptAt, dueBy)))
+      .returning();
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Runs claimed operations: one account's in order (a delete after its create),
+   * several accounts at once, and records every outcome in one batch.
+   */
+  private async run(ops: OutboxRow[], now: number): Promise<DrainResult> {
+    const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
+    const accountIds = [...new Set(ops.map((o) => o.accountId))];
+    const accounts = new Map<string, AccountRow>();
+    for (let i = 0; i < accountIds.length; i += 200) {
+      for (const a of await this.db.select().from(schema.accounts).where(inArray(schema.accounts.id, accountIds.slice(i, i + 200)))) accounts.set(a.id, a);
+    }
+    const byAccount = new Map<string, OutboxRow[]>();
+    for (const op of ops) {
+      const lane = byAccount.get(op.accountId);
+      if (lane) lane.push(op);
+      else byAccount.set(op.accountId, [op]);
+    }
+    const out: Outcomes = { outbox: [], reminders: [], other: [] };
+    const createdNow = new Map<string, string>(); // reminder id → event id, from this batch
+    const lanes = [...byAccount.values()];
+    const worker = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const op of lane) {
+          const outcome = await this.perform(op, accounts.get(op.accountId), now, out, createdNow);
+          result[outcome]++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PROVIDER_CONCURRENCY, lanes.length) }, worker));
+    await this.record(out, now);
+    return result;
+  }
+
+  /** Writes a batch's outcomes: one statement per few hundred rows, all in one transaction. */
+  private async record(out: Outcomes, now: number): Promise<void> {
+    const writes: Write[] = [...out.other];
+    const j = (path: number) => sql.raw(`json_extract(value, '$[${path}]')`);
+    if (out.outbox.length) {
+      const rows = out.outbox.map((u) => [u.id, u.state, u.result, u.lastError, u.nextAttemptAt, u.attempts]);
+      writes.push(
+        this.db.run(sql`
+          with v as (select ${j(0)} as id, ${j(1)} as state, ${j(2)} as result, ${j(3)} as last_error, ${j(4)} as next_attempt_at, ${j(5)} as attempts
+                     from json_each(${JSON.stringify(rows)}))
+          update outbox set
+            state = v.state, result = coalesce(v.result, outbox.result), last_error = v.last_error,
+            next_attempt_at = coalesce(v.next_attempt_at, outbox.next_attempt_at),
+            attempts = coalesce(v.attempts, outbox.attempts), updated_at = ${now}
+          from v where outbox.id = v.id`),
+      );
+    }
+    if (out.reminders.length) {
+      const rows = out.reminders.map((u) => [u.id, u.eventId, u.state]);
+      writes.push(
+        this.db.run(sql`
+          with v as (select ${j(0)} as id, ${j(1)} as event_id, ${j(2)} as state from json_each(${JSON.stringify(rows)}))
+          update reminders set
+            event_id = coalesce(v.event_id, reminders.event_id),
+            -- a reminder cancelled while its create was in flight stays cancelled; its delete follows
+            state = case when v.state = 'created' and reminders.state <> 'pending' then reminders.state else v.state end,
+            updated_at = ${now}
+          from v where reminders.id = v.id`),
+      );
+    }
+    if (writes.length) await this.db.batch(writes as [Write, ...Write[]]);
+  }
+
+  /** One operation against its provider; what to record goes into `out`. */
+  private async perform(
+    op: OutboxRow,
+    account: AccountRow | undefined,
+    now: number,
+    out: Outcomes,
+    createdNow: Map<string, string>,
+  ): Promise<keyof DrainResult> {
+    const o = schema.outbox;
+    const set = (state: OutboxRow["state"], result: Record<string, unknown> | null, extra: { lastError?: string | null; nextAttemptAt?: number | null; attempts?: number | null } = {}) =>
+      out.outbox.push({ id: op.id, state, result: result ? JSON.stringify(result) : null, lastError: extra.lastError ?? null, nextAttemptAt: extra.nextAttemptAt ?? null, attempts: extra.attempts ?? null });
+    try {
+      if (!account) {
+        set("skipped", { reason: "account gone" });
+        return "done";
+      }
+      const ref = accountRef(account);
+      if (op.op === "create_event") {
+        const event = op.payload.event as CalendarEventSpec;
+        const { eventId } = await this.deps.calendar.createEvent(ref, event);
+        this.deps.afterProviderCall?.(op);
+        createdNow.set(op.reminderId!, eventId);
+        out.reminders.push({ id: op.reminderId!, eventId, state: "created" });
+        set("done", { eventId });
+        return "done";
+      }
+      if (op.op === "delete_event") {
+        let eventId = createdNow.get(op.reminderId!) ?? null;
+        if (!eventId) {
+          const [reminder] = await this.db.select().from(schema.reminders).where(eq(schema.reminders.id, op.reminderId!));
+          eventId = reminder?.eventId ?? null;
+        }
+        if (!eventId) {
+          const [create] = await this.db.select().from(o).where(eq(o.key, `event:${op.reminderId}`));
+          if (create?.state === "done") eventId = (create.result?.eventId as string) ?? null;
+          else if (create && create.state === "pending" && create.attempts === 0) {
+            // Never sent: cancel it instead of creating and deleting, unless a sweep claims it first.
+            const skipped = await this.db
+              .update(o)
+              .set({ state: "skipped", updatedAt: now })
+              .where(and(eq(o.id, create.id), eq(o.state, "pending"), eq(o.attempts, 0)))
+              .returning({ id: o.id });
+            if (skipped.length === 1) {
+              out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
+              set("done", { skippedCreate: true });
+              return "done";
+            }
+            set("pending", null, { nextAttemptAt: now + 1000, attempts: op.attempts - 1 });
+            return "retrying";
+          } else if (create && create.state === "pending") {
+            // The create may have reached the provider: wait for it, then delete.
+            set("pending", null, { nextAttemptAt: Math.max(create.nextAttemptAt, now) + 1000, attempts: op.attempts - 1 });
+            return "retrying";
+          }
+        }
+        if (eventId) await this.deps.calendar.deleteEvent(ref, eventId, op.key);
+        this.deps.afterProviderCall?.(op);
+        out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
+        set("done", null);
+        return "done";
+      }
+      if (op.op === "place_events") {
+        // An import that stopped before placing its promises' follow-ups.
+        const placed = await this.deps.placeEvents(op.accountId);
+        set("done", { placed });
+        return "done";
+      }
+      if (op.op === "send_reply") {
+        if (!this.deps.mail) throw new ProviderError("Kept has no mail connection for this account; reconnect it to send updates.", 503, true);
+        const p = op.payload as Record<string, unknown>;
+        const sent = await this.deps.mail.sendReply(ref, {
+          key: op.key,
+          threadId: p.threadId as string,
+          inReplyToMessageId: p.inReplyToMessageId as string,
+          to: p.to as Counterpart[],
+          subject: p.subject as string,
+          bodyText: p.bodyText as string,
+          bodyHtml: p.bodyHtml as string,
+        });
+        this.deps.afterProviderCall?.(op);
+        set("done", { messageId: sent.messageId });
+        // The sent update is the message the renewed promise lives in.
+        out.other.push(
+          this.db.run(sql`
+            update commitments set message_id = ${sent.messageId}, updated_at = ${now}
+            where id = ${op.commitmentId} and message_id like ${COMPOSED_PREFIX + "%"}
+              and not exists (select 1 from commitments where account_id = ${op.accountId} and message_id = ${sent.messageId})`),
+        );
+        out.other.push(this.db.insert(schema.processedMessages).values({ accountId: op.accountId, messageId: sent.messageId, direction: "sent", at: now }).onConflictDoNothing());
+        return "done";
+      }
+      throw new Error(`unknown outbox operation ${op.op}`);
+    } catch (e) {
+      if (e instanceof SimulatedCrash) throw e;
+      const pe = e instanceof ProviderError ? e : null;
+      const retryable = pe ? pe.retryable : true;
+      const message = e instanceof Error ? e.message : String(e);
+      if (!retryable || op.attempts >= MAX_ATTEMPTS) {
+        set("failed", null, { lastError: message });
+        return "failed";
+      }
+      const backoff = Math.min(30_000 * 2 ** (op.attempts - 1), 6 * 3_600_000);
+      set("pending", null, { lastError: message, nextAttemptAt: now + Math.max(backoff, pe?.retryAfterMs ?? 0) });
+      return "retrying";
+    }
+  }
+
+}
