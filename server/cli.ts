@@ -106,6 +106,7 @@ async function importAndList(
   const bar = createProgressBar({ isTTY: process.stderr.isTTY, columns: process.stderr.columns, write: (s) => process.stderr.write(s) }, () => performance.now());
   const report = await importMailbox({ ledger, db }, account.id, path, {
     me,
+    remember: !flags.label, // not the sample's owner
     onProgress: (p) => bar.update(p),
     onError: (e) => {
       bar.done();

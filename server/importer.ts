@@ -28,6 +28,8 @@ export interface ImportReport {
 
 export interface ImportOptions {
   me?: string[];
+  /** Save the addresses found as the user's (default true; false for the sample mailbox). */
+  remember?: boolean;
   onProgress?: (p: ScanProgress) => void;
   onError?: (e: ScanError) => void;
 }
@@ -83,8 +85,8 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
     },
     {
       me: opts.me,
-      // Saved in settings, or found by an earlier import: they join what this mailbox shows.
-      known: account.addresses,
+      // Saved in settings, or found in a Sent folder before; the sign-in address too.
+      known: [...account.addresses, ...(account.email ? [account.email] : [])],
       requireOwner: true,
       onProgress: opts.onProgress,
       onError: (e) => {
@@ -97,8 +99,11 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
   // Follow-ups for what is still open, then those found overdue, now rather than at the next cron.
   await deps.ledger.placeEvents(accountId);
   await deps.ledger.sweep();
-  // Remember the user's own addresses, so later imports and syncs don't take them for counterparts.
-  const addresses = [...new Set([...account.addresses, ...scan.me.addresses.map(normaliseAddress)])];
+  // Remember the user's own addresses, so later imports and syncs don't take them for
+  // counterparts: those given or found in a Sent folder, never a guess from who takes
+  // part, and nothing from the sample mailbox (its owner is not the user).
+  const learned = opts.remember !== false && (scan.me.method === "given" || scan.me.method === "sent-folder") ? scan.me.addresses : [];
+  const addresses = [...new Set([...account.addresses, ...learned.map(normaliseAddress)])];
   if (addresses.length !== account.addresses.length) {
     await deps.db.update(schema.accounts).set({ addresses }).where(eq(schema.accounts.id, accountId));
   }

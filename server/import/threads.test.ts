@@ -103,11 +103,20 @@ describe("inferOwnAddresses", () => {
     expect(inferOwnAddresses(t).method).toBe("none");
   });
 
-  it("adds the addresses Kept already knows, and uses them alone when the mailbox shows nothing", () => {
+  it("uses the addresses Kept knows where the mailbox shows them, and ignores those it doesn't", () => {
+    // A tie, with a saved address on the messages: the saved one is the user.
     const tie = new AddressTally();
     tie.add(ev({ from: "a@example.com", recipients: ["b@example.com"] }));
     tie.add(ev({ from: "b@example.com", recipients: ["a@example.com"] }));
     expect(inferOwnAddresses(tie, undefined, ["A@Example.com"])).toEqual({ addresses: ["a@example.com"], method: "saved", detail: "the addresses saved in Kept" });
+    // A saved address that appears nowhere (the sample's) says nothing: still a tie.
+    expect(inferOwnAddresses(tie, undefined, ["sam.taylor@example.com"]).method).toBe("none");
+    // One received message: a guess would take its sender for the user; the saved recipient wins.
+    const one = new AddressTally();
+    one.add(ev({ from: "alice@example.com", recipients: ["me@example.com"] }));
+    expect(inferOwnAddresses(one).addresses).toEqual(["alice@example.com"]);
+    expect(inferOwnAddresses(one, undefined, ["me@example.com"])).toMatchObject({ addresses: ["me@example.com"], method: "saved" });
+    // A Sent folder is evidence of its own: saved addresses join it.
     const sent = new AddressTally();
     sent.add(ev({ from: "sam@example.com", recipients: ["x@example.org"], folderHint: "sent" }));
     expect(inferOwnAddresses(sent, undefined, ["sam.alias@example.net", "sam@example.com"])).toMatchObject({ addresses: ["sam@example.com", "sam.alias@example.net"], method: "sent-folder" });

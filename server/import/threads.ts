@@ -244,12 +244,17 @@ export interface OwnAddresses {
 export function inferOwnAddresses(tally: AddressTally, me?: readonly string[], known: readonly string[] = []): OwnAddresses {
   const given = (me ?? []).map(normaliseAddress).filter((a) => a.includes("@"));
   if (given.length > 0) return { addresses: [...new Set(given)], method: "given", detail: "from --me" };
-  // Addresses Kept already knows (saved in settings, or found by an earlier import)
-  // join whatever this mailbox shows, and stand alone when it shows nothing.
-  const saved = [...new Set(known.map(normaliseAddress).filter((a) => a.includes("@")))];
   const inferred = inferFrom(tally);
-  if (inferred.method === "none" && saved.length > 0) return { addresses: saved, method: "saved", detail: "the addresses saved in Kept" };
-  return saved.length > 0 ? { ...inferred, addresses: [...new Set([...inferred.addresses, ...saved])] } : inferred;
+  // Addresses Kept already knows (saved in settings, or found in a Sent folder before)
+  // count only where this mailbox shows them: an address from another mailbox (the
+  // sample's, say) says nothing about whose this one is.
+  const saved = [...new Set(known.map(normaliseAddress).filter((a) => a.includes("@")))];
+  const present = saved.filter((a) => tally.participation.has(a) || tally.sentFrom.has(a));
+  if (present.length === 0) return inferred;
+  // A Sent folder is evidence of its own; saved addresses join it. Over a guess from
+  // who takes part, what the user told Kept wins.
+  if (inferred.method === "sent-folder") return { ...inferred, addresses: [...new Set([...inferred.addresses, ...saved])] };
+  return { addresses: saved, method: "saved", detail: "the addresses saved in Kept" };
 }
 
 function inferFrom(tally: AddressTally): OwnAddresses {

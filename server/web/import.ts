@@ -114,6 +114,7 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
     try {
       await send({ type: "start", file: file.name });
       const report = await bits.importMailbox(deps, accountId, file.path, {
+        remember: from !== "sample",
         onProgress: (p) => {
           const now = Date.now();
           if (p.phase === lastPhase && now - last < PROGRESS_EVERY_MS) return;

@@ -395,6 +395,9 @@ describe("POST /api/import", () => {
         mail("ana@example.com", "sam@example.com", `b${n}`, "Mon, 23 Nov 2026 11:00:00 +0000", "Thanks Sam, speak then.", `a${n}`),
       ].join("\n");
     const app = makeApp();
+    // The sample first: its owner's address must not pass for the user's.
+    expect(lines((await call(app, "POST", "/api/import/sample")).text).pop().type).toBe("done");
+    expect((await call(app, "GET", "/api/me")).json.addresses).toEqual([]);
     const unknown = lines((await call(app, "POST", "/api/import?name=pair.mbox", { raw: pair(1) })).text).pop();
     expect(unknown.report).toMatchObject({ messages: 2, created: 0, imported: false, me: { method: "none", addresses: [] } });
     expect(unknown.report.me.detail).toMatch(/address/);
