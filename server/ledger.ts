@@ -43,13 +43,17 @@ const RESCHEDULE_PAGE = 200;
 /** How long after an import's last batch the sweep places its follow-ups if the import itself didn't. */
 export const PLACE_GRACE_MS = 15 * 60_000;
 const placeKey = (accountId: string) => `place:${accountId}`;
+/** How long after the user asked for a composed update a sent message can be it. */
+const COMPOSED_WINDOW_MS = 7 * 86_400_000;
 
 /**
  * The renewed promise a sent message is the composed "no news yet" update for:
  * one Kept composed for the user to send (it has no message of its own yet), on
- * this thread, to one of this message's recipients, and promising news by the
- * same date. Any other message on the thread is an ordinary reply: it keeps the
- * renewed promise like any other, and its own promises are recorded.
+ * this thread, to one of this message's recipients, sent within a week of it,
+ * and promising nothing by another date. The update may be in any language or
+ * from the user's own template, so a message with no dated promise counts; one
+ * that promises something by another date is an ordinary reply: it keeps the
+ * renewed promise like any other, and its own promise is recorded.
  */
 function composedUpdateIn(
   onThread: Commitment[],
@@ -57,12 +61,14 @@ function composedUpdateIn(
   recipients: string[],
   detection: DetectionSummary,
 ): Commitment | undefined {
+  const dated = detection.commitments.filter((f) => f.dueDate !== null);
   return onThread.find(
     (c) =>
       c.messageId.startsWith(COMPOSED_PREFIX) &&
       c.sentAt <= msg.sentAt &&
+      msg.sentAt - c.sentAt <= COMPOSED_WINDOW_MS &&
       recipients.includes(c.counterparts[0]?.address ?? "") &&
-      detection.commitments.some((f) => f.dueDate === c.dueDate),
+      (dated.length === 0 || dated.some((f) => f.dueDate === c.dueDate)),
   );
 }
 
@@ -465,8 +471,8 @@ export class Ledger {
           outbox.push(outboxRow(accountId, { key: `delete:${c.id}`, op: "delete_event", reminderId: c.id, commitmentId: c.commitmentId, payload: {} }, now));
         }
       }
-      if (created.size > 0) {
-        // The follow-ups of these promises are placed once, by placeEvents, when the
+      if (created.size > 0 || cancel.size > 0) {
+        // The follow-ups of these promises (new ones, and chased ones whose events went) are placed once, by placeEvents, when the
         // import is done. Should it never get there (the process killed), this durable
         // note has the sweep place them, after a grace period that outlasts an import.
         await tx.run(sql`
@@ -492,12 +498,13 @@ export class Ledger {
     const now = this.deps.clock();
     const c = schema.commitments;
     const r = schema.reminders;
-    return this.db.transaction(async (tx) => {
-      const account = await mustAccount(tx, accountId);
-      const s = settingsOf(account);
-      let placed = 0;
-      // A page at a time, in id order, so a large import's open promises never sit in memory at once.
-      for (let after = ""; ; ) {
+    let placed = 0;
+    // A page at a time, in id order and a transaction each, so a large import's open
+    // promises never sit in memory at once and other writers wait for a page at most.
+    for (let after = ""; ; ) {
+      const page = await this.db.transaction(async (tx) => {
+        const account = await mustAccount(tx, accountId);
+        const s = settingsOf(account);
         const rows = await tx
           .select()
           .from(c)
@@ -512,8 +519,7 @@ export class Ledger {
           )
           .orderBy(asc(c.id))
           .limit(PLACE_PAGE);
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]!.id;
+        if (rows.length === 0) return rows;
         // Ledger.addReminder for each, in a few statements.
         const seqs = new Map<string, number>();
         const last = await tx
@@ -530,15 +536,18 @@ export class Ledger {
           made.map((m) => outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
           { ignoreConflicts: true },
         );
-        placed += rows.length;
-        if (rows.length < PLACE_PAGE) break;
-      }
-      await tx
-        .update(schema.outbox)
-        .set({ state: "done", result: { placed }, updatedAt: now })
-        .where(and(eq(schema.outbox.key, placeKey(accountId)), eq(schema.outbox.state, "pending")));
-      return placed;
-    });
+        return rows;
+      });
+      placed += page.length;
+      if (page.length < PLACE_PAGE) break;
+      after = page[page.length - 1]!.id;
+    }
+    // The import's note is done, unless a batch set it again since this began.
+    await this.db
+      .update(schema.outbox)
+      .set({ state: "done", result: { placed }, updatedAt: this.deps.clock() })
+      .where(and(eq(schema.outbox.key, placeKey(accountId)), eq(schema.outbox.state, "pending"), lte(schema.outbox.updatedAt, now)));
+    return placed;
   }
 
   /**

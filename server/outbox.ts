@@ -256,8 +256,9 @@ export class Outbox {
       }
       if (op.op === "place_events") {
         // An import that stopped before placing its promises' follow-ups.
-        const placed = await this.deps.placeEvents(op.accountId);
-        set("done", { placed });
+        // placeEvents marks the note done in its own transaction, and only while it is
+        // still pending: an import batch that set it again meanwhile keeps it set.
+        await this.deps.placeEvents(op.accountId);
         return "done";
       }
       if (op.op === "send_reply") {

@@ -159,6 +159,26 @@ describe("an update Kept composed for the user to send", () => {
     expect(reply.kept.map((k) => k.id)).toEqual([out.renewed.id]);
   });
 
+  it("is adopted when it names no date the detector reads (another language, the user's own template), but not after a week", async () => {
+    world = await makeWorld({ mail: false, settings: { locale: "fr-FR" } });
+    const { ledger, accountId, clock } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Poste", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    clock.set("2026-11-20T08:00:00Z");
+    const out = await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "general-no-news", nextUpdateDate: "2026-11-27" });
+    // "Je reviens vers vous d'ici vendredi 27 novembre": no date the detector reads.
+    clock.advance(60_000);
+    const seen = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m-fr", internetMessageId: null, subject: "Re: Poste", to: [ana], cc: [], sentAt: clock.now }, nothing, "sync");
+    expect([seen.kept, seen.created]).toEqual([[], []]);
+    const renewed = (await world.opened.db.select().from(schema.commitments).where(eq(schema.commitments.id, out.renewed.id)))[0]!;
+    expect([renewed.status, renewed.messageId]).toEqual(["open", "m-fr"]);
+
+    // Another renewal, and a reply eight days later: an ordinary reply, which keeps it.
+    const again = await ledger.renewWithUpdate(accountId, out.renewed.id, { templateId: "general-no-news", nextUpdateDate: "2026-12-04" });
+    clock.advance(8 * 86_400_000);
+    const late = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m-late", internetMessageId: null, subject: "Re: Poste", to: [ana], cc: [], sentAt: clock.now }, nothing, "sync");
+    expect(late.kept.map((k) => k.id)).toEqual([again.renewed.id]);
+  });
+
   it("is not confused with a different reply the user sends instead: that one keeps it and its own promise is recorded", async () => {
     world = await makeWorld({ mail: false });
     const { ledger, accountId, clock } = world;
@@ -299,6 +319,14 @@ describe("an import that stops before placing its follow-ups", () => {
     clock.advance(PLACE_GRACE_MS + 1000);
     await ledger.sweep();
     expect(provider.eventsFor(accountId)).toHaveLength(3);
+
+    // An import of nothing but a chase, stopped: the chased follow-up still comes.
+    await ledger.recordMany(accountId, [{ kind: "received", msg: { threadId: "t2", messageId: "r2", from: ana, subject: "Any news?", receivedAt: clock.now } }], "import");
+    clock.advance(PLACE_GRACE_MS + 1000);
+    await ledger.sweep();
+    const events = provider.eventsFor(accountId);
+    expect(events).toHaveLength(3);
+    expect(events.some((e) => e.title.startsWith("Chased: "))).toBe(true);
   });
 });
 
