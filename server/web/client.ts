@@ -561,10 +561,11 @@ function filesToJobs(files) {
     var list = Array.prototype.slice.call(files);
     var size = list.reduce(function (n, f) { return n + f.size; }, 0);
     var parts = list.map(function (f) { return { name: f.name, size: f.size }; });
+    // The body starts with a line listing the files, then holds them back to back.
     return [{
-      url: "/api/import?parts=" + encodeURIComponent(JSON.stringify(parts)),
+      url: "/api/import?files=" + list.length,
       name: list.length + " files",
-      file: new Blob(list),
+      file: new Blob([JSON.stringify(parts) + "\n"].concat(list)),
       tooBig: size > max ? "These files come to " + fmtBytes(size) + "; Kept imports up to " + fmtBytes(max) + " at a time. Import them in smaller groups, or export just your Sent folder and Inbox." : null,
     }];
   }

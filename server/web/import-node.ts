@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { z } from "zod";
 import { KeptError } from "../../core/errors";
 import { writeSample } from "../sample";
 export { importMailbox } from "../importer";
@@ -60,32 +61,53 @@ export interface UploadPart {
   size: number;
 }
 
+const zParts = z.array(z.object({ name: z.string().min(1).max(300), size: z.number().int().min(0) })).min(1).max(1000);
+const PARTS_LINE_MAX = 1024 * 1024;
+
 /**
- * Several files sent back to back in one body (sizes given up front) into one
- * temp folder, so they are scanned as one mailbox: a reply in Inbox.mbox finds
- * its promise in Sent.mbox whichever was picked first. A message that isn't an
- * mbox gets the .eml ending the folder scan looks for.
+ * Several files in one body, read into one temp folder so they are scanned as one
+ * mailbox (a reply in Inbox.mbox finds its promise in Sent.mbox whichever was picked
+ * first). The body starts with a line of JSON naming the files and their sizes,
+ * [{"name":"Sent.mbox","size":1234}, …], then holds them back to back. Each is named
+ * for what it holds (an mbox .mbox, a message .eml), as the folder scan reads them.
  */
-export async function saveUploads(body: ReadableStream<Uint8Array>, parts: UploadPart[], limit: number): Promise<{ dir: string; path: string; bytes: number }> {
+export async function saveUploads(body: ReadableStream<Uint8Array>, limit: number): Promise<{ dir: string; path: string; bytes: number; parts: UploadPart[] }> {
+  const reader = body.getReader();
+  // The list of files: everything up to the first newline.
+  let head = new Uint8Array(0);
+  let chunk: Uint8Array | null = null;
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) throw new KeptError("bad_request", "The upload ended before the list of its files. Choose the files again.");
+    const joined = new Uint8Array(head.length + next.value.length);
+    joined.set(head);
+    joined.set(next.value, head.length);
+    const nl = joined.indexOf(0x0a);
+    if (nl >= 0) {
+      head = joined.subarray(0, nl);
+      chunk = joined.subarray(nl + 1);
+      break;
+    }
+    head = joined;
+    if (head.length > PARTS_LINE_MAX) throw new KeptError("bad_request", "The list of files at the start of the upload is too long. Import fewer files at a time.");
+  }
+  let listed: unknown = null;
+  try {
+    listed = JSON.parse(new TextDecoder().decode(head));
+  } catch {
+    /* reported below */
+  }
+  const checked = zParts.safeParse(listed);
+  if (!checked.success) throw new KeptError("bad_request", 'The upload must start with a line listing its files, in order, as JSON: [{"name":"Sent.mbox","size":1234}, …].');
+  const parts = checked.data;
   const expected = parts.reduce((n, p) => n + p.size, 0);
   if (expected > limit) throw tooLarge(limit);
   const dir = await mkdtemp(join(tmpdir(), "kept-import-"));
-  const taken = new Set<string>();
-  const names = parts.map((p) => {
-    const safe = safeName(p.name);
-    const dot = safe.lastIndexOf(".");
-    const [stem, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ""];
-    let name = safe;
-    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${stem}-${n}${ext}`;
-    taken.add(name.toLowerCase());
-    return name;
-  });
   let bytes = 0;
   try {
-    const reader = (body as ReadableStream<Uint8Array>).getReader();
-    let chunk: Uint8Array | null = null;
+    const written: string[] = [];
     for (let i = 0; i < parts.length; i++) {
-      const path = join(dir, names[i]!);
+      const path = join(dir, `part-${i}`);
       const out = await open(path, "w");
       try {
         let left = parts[i]!.size;
@@ -94,11 +116,10 @@ export async function saveUploads(body: ReadableStream<Uint8Array>, parts: Uploa
             const next = await reader.read();
             if (next.done) throw new KeptError("bad_request", `The upload ended before all of ${parts[i]!.name} arrived. Choose the files again.`);
             chunk = next.value;
-            bytes += chunk.length;
-            if (bytes > expected) throw new KeptError("bad_request", "The upload is longer than the files it names. Choose the files again.");
           }
           const take = Math.min(left, chunk.length);
           await out.write(chunk.subarray(0, take));
+          bytes += take;
           chunk = chunk.subarray(take);
           left -= take;
         }
@@ -106,10 +127,21 @@ export async function saveUploads(body: ReadableStream<Uint8Array>, parts: Uploa
         await out.close();
       }
       await checkLooksLikeMail(path, parts[i]!.size, parts[i]!.name);
-      if (!(await startsWithFrom(path)) && !/\.eml$/i.test(names[i]!)) await rename(path, `${path}.eml`);
+      written.push(path);
     }
     if (chunk?.length || !(await reader.read()).done) throw new KeptError("bad_request", "The upload is longer than the files it names. Choose the files again.");
-    return { dir, path: dir, bytes };
+    // Final names, decided by content and then made unique: "note" and "note.eml" stay two files.
+    const taken = new Set<string>();
+    for (let i = 0; i < parts.length; i++) {
+      const mbox = await startsWithFrom(written[i]!);
+      const safe = safeName(parts[i]!.name).replace(/\.(eml|mbox|mbx)$/i, "");
+      const ext = mbox ? ".mbox" : ".eml";
+      let name = `${safe}${ext}`;
+      for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${safe}-${n}${ext}`;
+      taken.add(name.toLowerCase());
+      await rename(written[i]!, join(dir, name));
+    }
+    return { dir, path: dir, bytes, parts };
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;

@@ -3,27 +3,18 @@
 // Import reads files, so it runs in the Node server; on Workers it answers 501.
 import type { Context } from "hono";
 import { stream } from "hono/streaming";
-import { z } from "zod";
 import { KeptError } from "../../core/errors";
 import type { Db } from "../db";
 import type { Ledger } from "../ledger";
 
 export const MAX_IMPORT_BYTES = 1024 ** 3;
 
-const zParts = z.array(z.object({ name: z.string().min(1).max(300), size: z.number().int().min(0) })).min(1).max(1000);
 
 /** The scan's reason, without its advice for the command line. */
 function forThePage(detail: string): string {
   return detail.replace(/;?\s*pass --me\b.*$/s, "");
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 const PROGRESS_EVERY_MS = 100;
 
 /** One import at a time per account: two would race on the same threads. */
@@ -49,7 +40,7 @@ function notHere(c: Context) {
 interface ImportBits {
   importMailbox: typeof import("../importer").importMailbox;
   saveUpload(body: ReadableStream<Uint8Array>, name: string, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
-  saveUploads(body: ReadableStream<Uint8Array>, parts: Array<{ name: string; size: number }>, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
+  saveUploads(body: ReadableStream<Uint8Array>, limit: number): Promise<{ dir: string; path: string; bytes: number; parts: Array<{ name: string; size: number }> }>;
   sampleFile(now: number): Promise<{ dir: string; path: string }>;
   removeDir(dir: string): Promise<void>;
   tooLarge(limit: number): KeptError;
@@ -81,13 +72,10 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
       if (len > MAX_IMPORT_BYTES) throw bits.tooLarge(MAX_IMPORT_BYTES);
       const body = c.req.raw.body;
       if (!body) throw new KeptError("bad_request", "No file came with the request. Send the .mbox or .eml file as the request body.");
-      const partsParam = c.req.query("parts");
-      if (partsParam !== undefined) {
-        // Several files back to back in one body, scanned together as one mailbox.
-        const parts = zParts.safeParse(safeJson(partsParam));
-        if (!parts.success) throw new KeptError("bad_request", 'parts must list the files sent, in order, as JSON: [{"name":"Sent.mbox","size":1234}, …].');
-        const saved = await bits.saveUploads(body, parts.data, MAX_IMPORT_BYTES);
-        const only = parts.data.length === 1 ? parts.data[0]!.name : `${parts.data.length} files`;
+      if (c.req.query("files") !== undefined) {
+        // Several files back to back, after a line listing them; scanned together as one mailbox.
+        const saved = await bits.saveUploads(body, MAX_IMPORT_BYTES);
+        const only = saved.parts.length === 1 ? saved.parts[0]!.name : `${saved.parts.length} files`;
         file = { path: saved.path, dir: saved.dir, name: only.replace(/^.*[\\/]/, "").slice(0, 200) };
       } else {
         const name = c.req.query("name") ?? c.req.header("x-file-name") ?? "upload.mbox";

@@ -419,22 +419,37 @@ describe("POST /api/import", () => {
     const answer = msg("sam@example.com", "ana@example.com", "k1", "Wed, 25 Nov 2026 09:00:00 +0000", "Hi Ana, good news: they'd like to meet you.", "c1");
     // The inbox first, the sent folder second, and a message with no .eml ending.
     const files: Array<[string, string]> = [["Inbox.mbox", inbox], ["Sent.mbox", sentBox], ["answer", answer]];
-    const parts = files.map(([name, text]) => ({ name, size: Buffer.byteLength(text) }));
+    const upload = (list: Array<[string, string]>, extra = "") =>
+      JSON.stringify(list.map(([name, text]) => ({ name, size: Buffer.byteLength(text) }))) + "\n" + list.map(([, t]) => t).join("") + extra;
     const app = makeApp();
-    const r = await call(app, "POST", `/api/import?parts=${encodeURIComponent(JSON.stringify(parts))}`, { raw: files.map(([, t]) => t).join("") });
+    const r = await call(app, "POST", "/api/import?files=3", { raw: upload(files) });
     const done = lines(r.text).pop();
     expect(done).toMatchObject({ type: "done", report: { file: "3 files", messages: 3, sent: 2, created: 1, kept: 1, chased: 1, errorCount: 0, me: { method: "sent-folder" } } });
 
-    // A part that isn't mail is named; a body shorter than the parts it lists is refused; nothing is recorded.
-    const bad = await call(makeApp(), "POST", `/api/import?parts=${encodeURIComponent(JSON.stringify([{ name: "Sent.mbox", size: Buffer.byteLength(sentBox) }, { name: "notes.txt", size: 5 }]))}`, { raw: sentBox + "hello" });
+    // Named for what they hold: "note" and "note.eml" stay two messages, and an mbox called .eml is read as an mbox.
+    const two = mbox(
+      msg("sam@example.com", "bo@example.com", "n1", "Mon, 23 Nov 2026 10:00:00 +0000", "Hi Bo,\n\nI'll send the offer letter by Friday.\n\nSam"),
+      msg("sam@example.com", "cy@example.com", "n2", "Mon, 23 Nov 2026 11:00:00 +0000", "Hi Cy,\n\nI'll call you on Thursday.\n\nSam"),
+    );
+    const others: Array<[string, string]> = [
+      ["Sent.eml", two],
+      ["note", msg("sam@example.com", "di@example.com", "n3", "Mon, 23 Nov 2026 12:00:00 +0000", "Hi Di, I'll get back to you by Wednesday.")],
+      ["note.eml", msg("sam@example.com", "ed@example.com", "n4", "Mon, 23 Nov 2026 13:00:00 +0000", "Hi Ed, I'll get back to you by Wednesday.")],
+    ];
+    const second = lines((await call(app, "POST", "/api/import?files=3", { raw: upload(others) })).text).pop();
+    expect(second.report).toMatchObject({ messages: 4, created: 4 });
+
+    // A list that isn't one, a part that isn't mail (named), a body shorter or longer than its list: refused, nothing recorded.
+    const bad = await call(makeApp(), "POST", "/api/import?files=2", { raw: upload([["Sent.mbox", sentBox], ["notes.txt", "hello"]]) });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/^notes\.txt: this doesn't look like mail/);
-    const short = await call(makeApp(), "POST", `/api/import?parts=${encodeURIComponent(JSON.stringify([{ name: "Sent.mbox", size: Buffer.byteLength(sentBox) + 10 }]))}`, { raw: sentBox });
-    expect(short.status).toBe(400);
+    const short = await call(makeApp(), "POST", "/api/import?files=1", { raw: JSON.stringify([{ name: "Sent.mbox", size: Buffer.byteLength(sentBox) + 10 }]) + "\n" + sentBox });
     expect(short.json.error.message).toMatch(/ended before all of Sent\.mbox arrived/);
-    const garbled = await call(makeApp(), "POST", "/api/import?parts=oops", { raw: sentBox });
-    expect(garbled.json.error.message).toMatch(/parts must list the files sent/);
-    expect((await call(app, "GET", "/api/commitments")).json.items).toHaveLength(1);
+    const long = await call(makeApp(), "POST", "/api/import?files=1", { raw: upload([["Sent.mbox", sentBox]], "trailing") });
+    expect(long.json.error.message).toMatch(/longer than the files it names/);
+    const garbled = await call(makeApp(), "POST", "/api/import?files=1", { raw: "oops\n" + sentBox });
+    expect(garbled.json.error.message).toMatch(/start with a line listing its files/);
+    expect((await call(app, "GET", "/api/commitments?status=kept")).json.items).toHaveLength(1);
   });
 
   it("refuses what it can't read, with messages that say what to do", async () => {
