@@ -142,7 +142,7 @@ export const outbox = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
     key: text("key").notNull(), // deterministic idempotency key
-    op: text("op", { enum: ["create_event", "delete_event", "send_reply", "place_events"] }).notNull(),
+    op: text("op", { enum: ["create_event", "delete_event", "send_reply", "place_events", "reschedule"] }).notNull(),
     reminderId: text("reminder_id"),
     commitmentId: text("commitment_id"),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { KeptError } from "../core/errors";
 import { DEFAULT_SETTINGS, normaliseAddress, type ProviderName, type WorkSettings } from "../core/model";
 import { validateSettings } from "../core/policy";
-import { schema, type Db } from "./db";
+import { schema, type Db, type Tx } from "./db";
 import { findAccount, getAccount, settingsOf, type AccountRow } from "./store";
 
 export interface Identity {
@@ -59,7 +59,7 @@ export interface SettingsPatch extends Partial<WorkSettings> {
   addresses?: string[];
 }
 
-export async function updateSettings(db: Db, accountId: string, patch: SettingsPatch): Promise<AccountRow> {
+export async function updateSettings(db: Db | Tx, accountId: string, patch: SettingsPatch): Promise<AccountRow> {
   const current = await getAccount(db, accountId);
   if (!current) throw new KeptError("unauthorized", "Your account no longer exists; sign in again.");
   const s = validateSettings({ ...settingsOf(current), ...patch });

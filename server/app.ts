@@ -9,10 +9,10 @@ import { z } from "zod";
 import { KeptError } from "../core/errors";
 import { detect } from "../core/detect/index";
 import { validateTemplateBody } from "../core/templates";
-import { snoozeUntil, timingChanged } from "../core/policy";
+import { snoozeUntil } from "../core/policy";
 import { isLocalDate, localDateOf } from "../core/time";
 import { normaliseAddress, type WorkSettings } from "../core/model";
-import { accountFor, updateSettings, type Identity } from "./accounts";
+import { accountFor, type Identity } from "./accounts";
 import type { Authenticator } from "./auth";
 import { schema, type Db } from "./db";
 import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
@@ -121,12 +121,9 @@ export function createApp(deps: AppDeps) {
         .strict(),
     ),
     async (c) => {
-      const before = settingsOf(c.get("account"));
-      const a = await updateSettings(db, c.get("account").id, c.req.valid("json"));
-      const after = settingsOf(a);
       // A new zone, working days or hours moves the follow-ups and check-ins already planned.
-      const rescheduled = timingChanged(before, after) ? await ledger.reschedule(a.id, before) : { followUps: 0, checkIns: 0 };
-      return c.json({ settings: after, addresses: a.addresses, rescheduled });
+      const { account: a, rescheduled } = await ledger.updateSettings(c.get("account").id, c.req.valid("json"));
+      return c.json({ settings: settingsOf(a), addresses: a.addresses, rescheduled: rescheduled ?? { followUps: 0, checkIns: 0 } });
     },
   )
 

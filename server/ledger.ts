@@ -18,10 +18,11 @@ import {
   type SentMessage,
   type WorkSettings,
 } from "../core/model";
-import { checkInAt, firstReminder, isOverdue, movedReminder } from "../core/policy";
+import { checkInAt, firstReminder, isOverdue, movedReminder, timingChanged } from "../core/policy";
 import type { CalendarEventSpec, CalendarProvider, MailProvider } from "../core/ports";
 import { DEFAULT_TEMPLATES, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
 import { daysBetween, localDateOf } from "../core/time";
+import { updateSettings, type SettingsPatch } from "./accounts";
 import { schema, type Db, type Tx } from "./db";
 import { COMPOSED_PREFIX, enqueue, Outbox, outboxRow, type DrainResult, type Pending } from "./outbox";
 import {
@@ -144,7 +145,11 @@ export class Ledger {
 
   constructor(readonly deps: LedgerDeps) {
     // An import stopped before placing its follow-ups leaves a place_events note the outbox runs with this.
-    this.outbox = new Outbox({ ...deps, placeEvents: (accountId) => this.placeEvents(accountId) });
+    this.outbox = new Outbox({
+      ...deps,
+      placeEvents: (accountId) => this.placeEvents(accountId),
+      reschedule: (accountId, before, changedAt) => this.reschedule(accountId, before, changedAt),
+    });
   }
 
   private get db() {
@@ -551,13 +556,37 @@ export class Ledger {
   }
 
   /**
+   * Saves the user's settings. A new zone, working days or hours also leaves a
+   * note in the outbox, in the same transaction, to move what is already planned
+   * (reschedule): attempted at once, and retried by the sweep should it fail, so
+   * the move is never lost half done.
+   */
+  async updateSettings(accountId: string, patch: SettingsPatch): Promise<{ account: AccountRow; rescheduled: { followUps: number; checkIns: number } | null }> {
+    const pending: Pending = { outboxKeys: [] };
+    const changedAt = this.deps.clock();
+    const result = await this.db.transaction(async (tx) => {
+      const before = settingsOf(await mustAccount(tx, accountId));
+      const account = await updateSettings(tx, accountId, patch);
+      if (timingChanged(before, settingsOf(account))) {
+        await enqueue(tx, accountId, { key: `reschedule:${accountId}:${changedAt}`, op: "reschedule", reminderId: null, commitmentId: null, payload: { before, changedAt } }, pending, changedAt);
+      }
+      return account;
+    });
+    await this.outbox.drain(pending.outboxKeys);
+    const [op] = pending.outboxKeys.length ? await this.db.select().from(schema.outbox).where(eq(schema.outbox.key, pending.outboxKeys[0]!)) : [];
+    return { account: result, rescheduled: op ? ((op.result as { followUps: number; checkIns: number } | null) ?? { followUps: 0, checkIns: 0 }) : null };
+  }
+
+  /**
    * After the user changes their zone, working days or hours: every follow-up and
    * check-in still to come moves to the same date under the new settings (see
    * movedReminder), its old event replaced by one at the new time. A page of
    * promises a transaction, so a long list never holds the database for long.
    */
-  async reschedule(accountId: string, before: WorkSettings): Promise<{ followUps: number; checkIns: number }> {
+  async reschedule(accountId: string, before: WorkSettings, changedAt: number): Promise<{ followUps: number; checkIns: number }> {
     const now = this.deps.clock();
+    // What this moves is marked as written after the change, so a retry leaves it be.
+    const stamp = Math.max(now, changedAt + 1);
     const c = schema.commitments;
     const moved = { followUps: 0, checkIns: 0 };
     for (let after = ""; ; ) {
@@ -568,7 +597,8 @@ export class Ledger {
         const rows = await tx
           .select()
           .from(c)
-          .where(and(eq(c.accountId, accountId), inArray(c.status, ["open", "snoozed"]), sql`${c.nextReminderAt} > ${now}`, sql`${c.id} > ${after}`))
+          // Only what was planned before the change: anything written since was planned under the new settings.
+          .where(and(eq(c.accountId, accountId), inArray(c.status, ["open", "snoozed"]), sql`${c.nextReminderAt} > ${now}`, sql`${c.updatedAt} <= ${changedAt}`, sql`${c.id} > ${after}`))
           .orderBy(asc(c.id))
           .limit(RESCHEDULE_PAGE);
         for (const row of rows) {
@@ -579,9 +609,9 @@ export class Ledger {
             ...old,
             nextReminderAt: at,
             snoozedUntil: old.status === "snoozed" && old.snoozedUntil === old.nextReminderAt ? at : old.snoozedUntil,
-            updatedAt: now,
+            updatedAt: stamp,
           };
-          await tx.update(c).set({ nextReminderAt: updated.nextReminderAt, snoozedUntil: updated.snoozedUntil, updatedAt: now }).where(eq(c.id, old.id));
+          await tx.update(c).set({ nextReminderAt: updated.nextReminderAt, snoozedUntil: updated.snoozedUntil, updatedAt: stamp }).where(eq(c.id, old.id));
           await tx.insert(schema.commitmentHistory).values({ commitmentId: old.id, at: now, type: "rescheduled", detail: { from: old.nextReminderAt, to: at, timeZone: s.timeZone } });
           await this.cancelFutureReminders(tx, accountId, { commitmentId: old.id }, now, pending);
           await this.addReminder(tx, account, s, updated, at, pending, now);
@@ -601,7 +631,7 @@ export class Ledger {
       const s = settingsOf(account);
       const k = schema.checkIns;
       const r = schema.reminders;
-      const due = await tx.select().from(k).where(and(eq(k.accountId, accountId), eq(k.status, "scheduled"), sql`${k.dueAt} > ${now}`));
+      const due = await tx.select().from(k).where(and(eq(k.accountId, accountId), eq(k.status, "scheduled"), sql`${k.dueAt} > ${now}`, sql`${k.updatedAt} <= ${changedAt}`));
       for (const checkIn of due) {
         const at = movedReminder(checkIn.dueAt, before, s, now);
         if (at === checkIn.dueAt) continue;
@@ -613,7 +643,7 @@ export class Ledger {
           .limit(1);
         const [made] = current ? await tx.select().from(schema.outbox).where(eq(schema.outbox.key, `event:${current.id}`)) : [];
         const spec = made?.payload.event as CalendarEventSpec | undefined;
-        await tx.update(k).set({ dueAt: at, dueDate: localDateOf(at, s.timeZone), updatedAt: now }).where(eq(k.id, checkIn.id));
+        await tx.update(k).set({ dueAt: at, dueDate: localDateOf(at, s.timeZone), updatedAt: stamp }).where(eq(k.id, checkIn.id));
         await this.cancelFutureReminders(tx, accountId, { checkInId: checkIn.id }, now, pending);
         if (!current || !spec) continue;
         const id = `${checkIn.id}.${current.seq + 1}`;

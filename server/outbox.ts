@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
-import type { Counterpart } from "../core/model";
+import type { Counterpart, WorkSettings } from "../core/model";
 import { schema, type Db, type Tx } from "./db";
 import { accountRef, type AccountRow, type OutboxRow } from "./store";
 
@@ -62,6 +62,8 @@ export interface OutboxDeps {
   afterProviderCall?: (op: OutboxRow) => void;
   /** Places the follow-ups of an import that stopped before it did (a place_events note). */
   placeEvents(accountId: string): Promise<number>;
+  /** Moves what was planned before a change of zone, working days or hours (a reschedule note). */
+  reschedule(accountId: string, before: WorkSettings, changedAt: number): Promise<{ followUps: number; checkIns: number }>;
 }
 
 export class Outbox {
@@ -259,6 +261,11 @@ export class Outbox {
         // placeEvents marks the note done in its own transaction, and only while it is
         // still pending: an import batch that set it again meanwhile keeps it set.
         await this.deps.placeEvents(op.accountId);
+        return "done";
+      }
+      if (op.op === "reschedule") {
+        const p = op.payload as { before: WorkSettings; changedAt: number };
+        set("done", await this.deps.reschedule(op.accountId, p.before, p.changedAt));
         return "done";
       }
       if (op.op === "send_reply") {

@@ -7,7 +7,6 @@ import { Ledger, PLACE_GRACE_MS, SimulatedCrash, type DetectionSummary } from ".
 import { schema } from "../server/db";
 import { openDatabase } from "../server/db-node";
 import { getAccount, getCommitment, history, listCommitments, panelJson, settingsOf, templatesFor, view } from "../server/store";
-import { updateSettings } from "../server/accounts";
 
 const ana = { name: "Ana Silva", address: "Ana@Example.com" };
 const promise = (sentence: string, dueDate: string | null): DetectionSummary => ({
@@ -271,8 +270,12 @@ describe("a change of zone, working days or hours", () => {
     expect(provider.eventsFor(accountId).map((e) => iso(e.start)).sort()).toEqual(["2026-11-20T09:00:00.000Z", "2027-02-16T09:00:00.000Z"]);
 
     const before = settingsOf((await getAccount(opened.db, accountId))!);
-    await updateSettings(opened.db, accountId, { timeZone: "America/New_York", workDays: [1, 2, 3, 4], dayStart: "08:00" });
-    expect(await ledger.reschedule(accountId, before)).toEqual({ followUps: 1, checkIns: 1 });
+    clock.advance(1000);
+    const changedAt = clock.now;
+    const changed = await ledger.updateSettings(accountId, { timeZone: "America/New_York", workDays: [1, 2, 3, 4], dayStart: "08:00" });
+    expect(changed.rescheduled).toEqual({ followUps: 1, checkIns: 1 });
+    // Other settings move nothing.
+    expect((await ledger.updateSettings(accountId, { checkInDays: 30 })).rescheduled).toBeNull();
     // Friday is no longer worked: Monday 08:00 in New York. The check-in keeps its Tuesday, at 08:00 there.
     const events = provider.eventsFor(accountId);
     expect(events.map((e) => [iso(e.start), e.timeZone]).sort()).toEqual([
@@ -283,9 +286,13 @@ describe("a change of zone, working days or hours", () => {
     const c = (await getCommitment(opened.db, accountId, created[0]!.id))!;
     expect(iso(c.nextReminderAt!)).toBe("2026-11-23T13:00:00.000Z");
     expect((await history(opened.db, c.id)).map((h) => h.type)).toContain("rescheduled");
-    // Nothing left to move the second time; the sweep then carries on from the new time.
-    const after = settingsOf((await getAccount(opened.db, accountId))!);
-    expect(await ledger.reschedule(accountId, after)).toEqual({ followUps: 0, checkIns: 0 });
+    // The same note run again (a retry) moves nothing twice; nor does it move what was
+    // planned after the change, under the new settings already.
+    clock.advance(1000);
+    const later = await ledger.recordSent(accountId, { threadId: "t2", messageId: "m2", internetMessageId: null, subject: "Other role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Monday.", "2026-11-23"), "sync");
+    expect(iso(later.created[0]!.nextReminderAt!)).toBe("2026-11-23T13:00:00.000Z");
+    expect(await ledger.reschedule(accountId, before, changedAt)).toEqual({ followUps: 0, checkIns: 0 });
+    expect(iso((await getCommitment(opened.db, accountId, later.created[0]!.id))!.nextReminderAt!)).toBe("2026-11-23T13:00:00.000Z");
     clock.set("2026-11-23T13:01:00Z");
     await ledger.sweep();
     expect(provider.eventsFor(accountId).map((e) => iso(e.start)).sort()).toContain("2026-11-24T13:00:00.000Z");
