@@ -51,6 +51,8 @@ export interface Dashboard extends Context {
   waitingTotal: number;
   forgotten: CommitmentView[];
   forgottenTotal: number;
+  /** How many people those promises are to. */
+  peopleWaiting: number;
   total: number;
   summary: Summary;
   checkIns: CheckInRow[];
@@ -92,6 +94,11 @@ export async function dashboard(deps: { db: Db; clock: () => number; mail: unkno
   // can't push either list off the page; the counts are of everything.
   const cutoff = addDays(ctx.today, -FORGOTTEN_AFTER_DAYS); // due before it: forgotten
   const [waiting, forgotten] = await Promise.all([activePart(deps.db, account.id, "waiting", cutoff), activePart(deps.db, account.id, "forgotten", cutoff)]);
+  const c = schema.commitments;
+  const [{ people }] = await deps.db
+    .select({ people: sql<number>`count(distinct ${c.counterpartAddress})` })
+    .from(c)
+    .where(and(eq(c.accountId, account.id), inArray(c.status, ["open", "snoozed"])));
   const [{ total }] = await deps.db.select({ total: sql<number>`count(*)` }).from(schema.commitments).where(eq(schema.commitments.accountId, account.id));
   const checkIns = await deps.db
     .select()
@@ -105,6 +112,7 @@ export async function dashboard(deps: { db: Db; clock: () => number; mail: unkno
     waitingTotal: waiting.total,
     forgotten: forgotten.items.map((c) => viewOf(c, ctx.today)),
     forgottenTotal: forgotten.total,
+    peopleWaiting: Number(people),
     total: Number(total),
     summary: await summarise(deps.db, account, deps.clock()),
     checkIns,

@@ -360,8 +360,10 @@ function emptyHero() {
 </section>`;
 }
 
-function waitingHeadline(n: number) {
-  return n === 0 ? "All caught up" : `${n.toLocaleString("en")} ${n === 1 ? "person is" : "people are"} waiting on you`;
+function waitingHeadline(people: number, promises: number) {
+  if (promises === 0) return "All caught up";
+  const who = `${people.toLocaleString("en")} ${people === 1 ? "person is" : "people are"} waiting on you`;
+  return promises > people ? `${who} for ${promises.toLocaleString("en")} promises` : who;
 }
 
 export function dashboardPage(d: Dashboard) {
@@ -369,7 +371,7 @@ export function dashboardPage(d: Dashboard) {
   const body = html`<div id="content" data-region>
 ${empty
   ? emptyHero()
-  : html`<h1 class="page-title">${waitingHeadline(d.waitingTotal + d.forgottenTotal)}</h1>
+  : html`<h1 class="page-title">${waitingHeadline(d.peopleWaiting, d.waitingTotal + d.forgottenTotal)}</h1>
 ${figures(d)}
 ${waitingSection(d)}
 ${forgottenSection(d)}

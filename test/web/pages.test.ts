@@ -125,6 +125,9 @@ describe("the dashboard", () => {
     const html = r.text;
 
     expect(html).toContain("2 people are waiting on you");
+    // A second promise to the same person counts once among the people, and the promises are said.
+    await sent(app, { id: "m-extra", to: "ana@example.com", name: "Ana Silva", subject: "Another role", text: "Hi Ana,\n\nI'll send the second job spec by Friday.\n\nSam", sentAt: "2026-11-24T09:00:00Z" });
+    expect((await call(app, "GET", "/")).text).toContain("2 people are waiting on you for 3 promises");
     // Landmarks and the live region.
     expect(html).toMatch(/<main id="main"/);
     expect(html).toMatch(/<header class="top">/);
@@ -238,7 +241,7 @@ describe("the dashboard", () => {
     const base = Date.parse("2026-11-20T09:00:00Z");
     await client.batch([...Array.from({ length: 510 }, (_, n) => row(n, "2026-11-27", base + n * 60_000)), ...[0, 1, 2].map((n) => row(1000 + n, "2026-09-01", Date.parse("2026-08-20T09:00:00Z") + n * 60_000))], "write");
     const html = (await call(app, "GET", "/")).text;
-    expect(html).toContain("513 people are waiting on you");
+    expect(html).toContain("513 people are waiting on you<"); // one promise each
     expect(html).toMatch(/People waiting on you <span class="count">510<\/span>/);
     expect(html).toContain("Showing the oldest 500 of 510.");
     expect(html).toMatch(/Forgotten promises <span class="count">3<\/span>/);
