@@ -73,6 +73,21 @@ function composedUpdateIn(
   );
 }
 
+/** The one promise a message records: its earliest dated one (the one that falls due first), else its first. */
+function primaryPromise(detection: DetectionSummary): DetectionSummary["commitments"][number] | null {
+  const dated = detection.commitments.filter((f) => f.dueDate !== null).sort((a, b) => a.dueDate!.localeCompare(b.dueDate!));
+  return dated[0] ?? detection.commitments[0] ?? null;
+}
+
+/** The open promises on a thread that a sent message keeps (not those it is itself, seen again). */
+function keptBy(onThread: Commitment[], msg: Pick<SentMessage, "threadId" | "messageId" | "internetMessageId" | "sentAt">, recipients: string[]): Commitment[] {
+  return onThread.filter(
+    (c) =>
+      !(msg.internetMessageId && c.internetMessageId === msg.internetMessageId) &&
+      keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients }),
+  );
+}
+
 /** What the detector found in one message; only this crosses into the ledger, never the body. */
 export interface DetectionSummary {
   commitments: Array<{ sentence: string; trigger: string | null; kind: CommitmentKind; dueDate: string | null }>;
@@ -207,9 +222,7 @@ export class Ledger {
         .where(eq(schema.commitments.id, composed.id));
       return { duplicate: false, created: [], kept: [], checkInId: null };
     }
-    for (const c of onThread) {
-      if (msg.internetMessageId && c.internetMessageId === msg.internetMessageId) continue;
-      if (!keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients })) continue;
+    for (const c of keptBy(onThread, msg, recipients)) {
       kept.push(await this.apply(tx, account, c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }, pending));
     }
 
@@ -218,11 +231,8 @@ export class Ledger {
     const created: Commitment[] = [];
     let checkInId: string | null = null;
     if (!detection.autoReply && counterparts.length > 0) {
-      const found = detection.commitments;
-      if (found.length > 0) {
-        // One commitment per message: its earliest dated promise (the one that falls due first).
-        const dated = found.filter((f) => f.dueDate !== null).sort((a, b) => a.dueDate!.localeCompare(b.dueDate!));
-        const primary = dated[0] ?? found[0]!;
+      const primary = primaryPromise(detection);
+      if (primary) {
         created.push(
           await this.createCommitment(tx, account, s, {
             msg,
@@ -394,19 +404,13 @@ export class Ledger {
           continue;
         }
         const kept: Commitment[] = [];
-        for (const c of onThread) {
-          if (msg.internetMessageId && c.internetMessageId === msg.internetMessageId) continue;
-          if (!keepsCommitment(c, { threadId: msg.threadId, messageId: msg.messageId, sentAt: msg.sentAt, recipients })) continue;
-          kept.push(apply(c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }));
-        }
+        for (const c of keptBy(onThread, msg, recipients)) kept.push(apply(c, { type: "keep", at: msg.sentAt, messageId: msg.messageId, via: "reply" }));
         const counterparts = dedupe([...msg.to, ...msg.cc]).filter((p) => !own.has(p.address));
         const made: Commitment[] = [];
         let checkInId: string | null = null;
         if (!detection.autoReply && counterparts.length > 0) {
-          const found = detection.commitments;
-          if (found.length > 0) {
-            const dated = found.filter((f) => f.dueDate !== null).sort((a, b) => a.dueDate!.localeCompare(b.dueDate!));
-            const primary = dated[0] ?? found[0]!;
+          const primary = primaryPromise(detection);
+          if (primary) {
             const input: NewCommitmentInput = {
               msg,
               counterparts,
