@@ -8,14 +8,12 @@ import type { Db } from "../db";
 import type { Ledger } from "../ledger";
 
 export const MAX_IMPORT_BYTES = 1024 ** 3;
-
+const PROGRESS_EVERY_MS = 100;
 
 /** The scan's reason, without its advice for the command line. */
 function forThePage(detail: string): string {
   return detail.replace(/;?\s*pass --me\b.*$/s, "");
 }
-
-const PROGRESS_EVERY_MS = 100;
 
 /** One import at a time per account: two would race on the same threads. */
 const running = new Set<string>();
@@ -128,7 +126,6 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
           duplicates: report.duplicates,
           errorCount: report.errors.length,
           errors,
-          // The scan's reason, without its advice for the command line.
           me: { addresses: report.scan.me.addresses, method: report.scan.me.method, detail: forThePage(report.scan.me.detail) },
           imported: true,
         },
