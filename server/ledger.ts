@@ -147,6 +147,26 @@ interface CheckInInput {
   now: number;
 }
 
+/** The promise a sent message records, from the detector's primary one. */
+function promiseInput(msg: SentMessage, counterparts: Counterpart[], primary: DetectionSummary["commitments"][number], source: CommitmentSource, now: number): NewCommitmentInput {
+  return { msg, counterparts, sentence: primary.sentence, trigger: primary.trigger, kind: primary.kind, statedDue: primary.dueDate, source, renewedFromId: null, now };
+}
+
+/** The check-in that bad news in a sent message schedules. */
+function badNewsCheckIn(msg: SentMessage, counterparts: Counterpart[], badNews: { sentence: string }, s: WorkSettings, commitmentId: string | null, now: number): CheckInInput {
+  return {
+    counterpart: counterparts[0]!,
+    subject: msg.subject,
+    note: badNews.sentence.slice(0, SENTENCE_CAP),
+    commitmentId,
+    threadId: msg.threadId,
+    days: s.checkInDays,
+    reason: "bad-news",
+    from: msg.sentAt,
+    now,
+  };
+}
+
 const createdDetail = (c: Commitment, input: NewCommitmentInput) => ({ dueDate: c.dueDate, dueStated: c.dueStated, source: input.source, renewedFromId: input.renewedFromId });
 
 export type LedgerActionInput =
@@ -233,32 +253,10 @@ export class Ledger {
     if (!detection.autoReply && counterparts.length > 0) {
       const primary = primaryPromise(detection);
       if (primary) {
-        created.push(
-          await this.createCommitment(tx, account, s, {
-            msg,
-            counterparts,
-            sentence: primary.sentence,
-            trigger: primary.trigger,
-            kind: primary.kind,
-            statedDue: primary.dueDate,
-            source,
-            renewedFromId: null,
-            now,
-          }, pending),
-        );
+        created.push(await this.createCommitment(tx, account, s, promiseInput(msg, counterparts, primary, source, now), pending));
       }
       if (detection.badNews) {
-        checkInId = await this.insertCheckIn(tx, account, s, {
-          counterpart: counterparts[0]!,
-          subject: msg.subject,
-          note: detection.badNews.sentence.slice(0, SENTENCE_CAP),
-          commitmentId: created[0]?.id ?? null,
-          threadId: msg.threadId,
-          days: s.checkInDays,
-          reason: "bad-news",
-          from: msg.sentAt,
-          now,
-        }, pending);
+        checkInId = await this.insertCheckIn(tx, account, s, badNewsCheckIn(msg, counterparts, detection.badNews, s, created[0]?.id ?? null, now), pending);
       }
     }
     return { duplicate: false, created, kept, checkInId };
@@ -411,17 +409,7 @@ export class Ledger {
         if (!detection.autoReply && counterparts.length > 0) {
           const primary = primaryPromise(detection);
           if (primary) {
-            const input: NewCommitmentInput = {
-              msg,
-              counterparts,
-              sentence: primary.sentence,
-              trigger: primary.trigger,
-              kind: primary.kind,
-              statedDue: primary.dueDate,
-              source,
-              renewedFromId: null,
-              now,
-            };
+            const input = promiseInput(msg, counterparts, primary, source, now);
             const { c } = this.newCommitment(account, s, input);
             created.set(c.id, c);
             const list = active.get(c.threadId);
@@ -431,17 +419,7 @@ export class Ledger {
             made.push(c);
           }
           if (detection.badNews) {
-            const checkIn = this.newCheckIn(account, s, {
-              counterpart: counterparts[0]!,
-              subject: msg.subject,
-              note: detection.badNews.sentence.slice(0, SENTENCE_CAP),
-              commitmentId: made[0]?.id ?? null,
-              threadId: msg.threadId,
-              days: s.checkInDays,
-              reason: "bad-news",
-              from: msg.sentAt,
-              now,
-            });
+            const checkIn = this.newCheckIn(account, s, badNewsCheckIn(msg, counterparts, detection.badNews, s, made[0]?.id ?? null, now));
             checkIns.push(checkIn);
             checkInId = checkIn.row.id;
           }

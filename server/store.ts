@@ -245,7 +245,7 @@ const NEWEST = "m.sent_at DESC, m.id DESC";
 const list = (json: string, from: string, order: string, limit: number) =>
   `(SELECT '[' || coalesce(group_concat(j, ','), '') || ']' FROM (SELECT ${json} AS j FROM ${from} ORDER BY ${order} LIMIT ${limit}))`;
 
-export const PANEL_SQL = `WITH p AS (SELECT ? AS account_id, ? AS counterpart, ? AS thread_id, ? AS today),
+const PANEL_SQL = `WITH p AS (SELECT ? AS account_id, ? AS counterpart, ? AS thread_id, ? AS today),
 mine AS (
   SELECT c.* FROM commitments c, p
   WHERE c.account_id = p.account_id AND c.counterpart_address = p.counterpart

@@ -13,10 +13,7 @@ import { writeSample } from "../sample";
 export { importMailbox } from "../importer";
 
 /** The sample mailbox written for `now`, in a temp folder of its own. */
-export async function sampleFile(now: number): Promise<{ dir: string; path: string }> {
-  const { dir, path } = await writeSample(now);
-  return { dir, path };
-}
+export { writeSample as sampleFile };
 
 /** A file name safe to put in a temp folder, keeping its extension. */
 export function safeName(name: string | undefined): string {
