@@ -435,7 +435,8 @@ export function requireAccount(deps: Pick<AppDeps, "db" | "auth" | "newId" | "lo
     const account = await accountFor(deps.db, identity, deps.newId, identity.provider === "local" ? deps.localDefaults : {});
     c.set("identity", identity);
     c.set("account", account);
-    if (upload) await next();
+    // A GET or HEAD has no body to limit, and asking for one makes the Node adapter build a whole Request.
+    if (upload || SAFE_METHODS.has(c.req.method)) await next();
     else await limitBody(c, next);
   };
 }
