@@ -68,7 +68,8 @@ export const commitments = sqliteTable(
   (t) => [
     uniqueIndex("commitments_message").on(t.accountId, t.messageId),
     index("commitments_thread").on(t.accountId, t.threadId),
-    index("commitments_counterpart").on(t.accountId, t.counterpartAddress),
+    // The side panel: what is owed to one person, newest first, read in index order.
+    index("commitments_counterpart").on(t.accountId, t.counterpartAddress, t.sentAt, t.id),
     index("commitments_status").on(t.accountId, t.status, t.dueDate),
     // The sweep: only active commitments carry a next reminder.
     index("commitments_next_reminder").on(t.nextReminderAt).where(sql`next_reminder_at is not null`),
@@ -105,7 +106,7 @@ export const checkIns = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("check_ins_account").on(t.accountId, t.status, t.dueAt), index("check_ins_counterpart").on(t.accountId, t.counterpartAddress)],
+  (t) => [index("check_ins_account").on(t.accountId, t.status, t.dueAt), index("check_ins_counterpart").on(t.accountId, t.counterpartAddress, t.status, t.dueAt, t.id)],
 );
 
 /** One row per calendar event Kept made (or is making), with the provider's id once known. */

@@ -197,12 +197,11 @@ export function senderName(a: Pick<AccountRow, "displayName" | "email" | "addres
 
 // ── The side panel in one statement ──
 // What the user owes one person, their check-ins and the user's own templates,
-// read in a single statement whose result is the JSON the API sends: one round
-// trip to a libSQL server (Turso from Workers) instead of four, and no row
-// objects built and serialised again on the way out. The JSON objects are made
-// from the drizzle schema, so they have the same keys as toCommitment and
-// CheckInRow; the panel behaviour suite checks them against view() for every
-// column.
+// read in a single statement whose rows are the JSON objects the API sends: one
+// round trip to a libSQL server (Turso from Workers) instead of four, and no row
+// objects built and serialised again on the way out. The objects are made from
+// the drizzle schema, so they have the same keys as toCommitment and CheckInRow;
+// the panel behaviour suite checks them against view() for every column.
 
 export interface PanelView {
   counterpart: string;
@@ -231,35 +230,29 @@ function jsonObjectOf(columns: Record<string, Column>, alias: string, skip: stri
 }
 
 const ACTIVE = "('open', 'snoozed')";
-const CLOSED = "('kept', 'dismissed')";
 // The fields of view(): overdue while active and due before today; chased once the other side asked.
 const commitmentJson = `json_object(${jsonObjectOf(getTableColumns(schema.commitments), "m", ["counterpartAddress", "counterpartName"])},
-  'overdue', json(CASE WHEN m.status IN ${ACTIVE} AND m.due_date < p.today THEN 'true' ELSE 'false' END),
+  'overdue', json(CASE WHEN m.status IN ${ACTIVE} AND m.due_date < ?4 THEN 'true' ELSE 'false' END),
   'chased', json(CASE WHEN m.chase_count > 0 THEN 'true' ELSE 'false' END))`;
 const NEWEST = "m.sent_at DESC, m.id DESC";
 
-// Each list is joined from an ordered, LIMITed subquery: the LIMIT keeps SQLite
-// from flattening it or dropping its ORDER BY, so the array comes out in that
-// order (sqld's parser predates json_group_array(... ORDER BY ...)). The objects
-// are joined as text: json_group_array would parse each one again.
-const list = (json: string, from: string, order: string, limit: number) =>
-  `(SELECT '[' || coalesce(group_concat(j, ','), '') || ']' FROM (SELECT ${json} AS j FROM ${from} ORDER BY ${order} LIMIT ${limit}))`;
-
-const PANEL_SQL = `WITH p AS (SELECT ? AS account_id, ? AS counterpart, ? AS thread_id, ? AS today),
-mine AS (
-  SELECT c.* FROM commitments c, p
-  WHERE c.account_id = p.account_id AND c.counterpart_address = p.counterpart
-  ORDER BY c.sent_at DESC, c.id DESC LIMIT ${COMMITMENTS_PER_PERSON}
-)
-SELECT
-  ${list(commitmentJson, `mine m, p WHERE m.status IN ${ACTIVE} AND m.thread_id = p.thread_id`, NEWEST, COMMITMENTS_PER_PERSON)} AS this_thread,
-  ${list(commitmentJson, `mine m, p WHERE m.status IN ${ACTIVE} AND (p.thread_id IS NULL OR m.thread_id <> p.thread_id)`, NEWEST, COMMITMENTS_PER_PERSON)} AS other_threads,
-  ${list(commitmentJson, `mine m, p WHERE m.status IN ${CLOSED}`, NEWEST, 5)} AS recently_closed,
-  ${list(`json_object(${jsonObjectOf(getTableColumns(schema.checkIns), "k")})`, `check_ins k, p WHERE k.account_id = p.account_id AND k.counterpart_address = p.counterpart AND k.status = 'scheduled'`, "k.due_at, k.id", 1000)} AS check_ins,
-  ${list(`json_object('id', t.id, 'name', t.name, 'tone', t.tone, 'body', t.body)`, "templates t, p WHERE t.account_id = p.account_id", "t.name, t.id", 1000)} AS templates
-FROM p`;
-
-const DEFAULT_CHOICES_JSON = JSON.stringify(withDefaults([]));
+// Rows of (part, json): the last 100 promises to this person, newest first
+// (part 0 active on this thread, 1 active elsewhere, 2 closed), their scheduled
+// check-ins (3), the user's templates (4). Parameters: ?1 account, ?2 person,
+// ?3 thread, ?4 today. Each part is an ordered, LIMITed subquery (the LIMIT keeps
+// SQLite from flattening it and dropping its ORDER BY), and SQLite runs the
+// parts of a UNION ALL one after another, so the rows come out in that order;
+// the indexes commitments_counterpart and check_ins_counterpart give it without
+// a sort.
+const PANEL_SQL = `SELECT * FROM (
+  SELECT CASE WHEN m.status IN ${ACTIVE} THEN (CASE WHEN m.thread_id = ?3 THEN 0 ELSE 1 END) ELSE 2 END AS part, ${commitmentJson} AS j
+  FROM commitments m WHERE m.account_id = ?1 AND m.counterpart_address = ?2
+  ORDER BY ${NEWEST} LIMIT ${COMMITMENTS_PER_PERSON})
+UNION ALL
+SELECT * FROM (SELECT 3, json_object(${jsonObjectOf(getTableColumns(schema.checkIns), "k")}) FROM check_ins k
+  WHERE k.account_id = ?1 AND k.counterpart_address = ?2 AND k.status = 'scheduled' ORDER BY k.due_at, k.id LIMIT 1000)
+UNION ALL
+SELECT * FROM (SELECT 4, json_object('id', t.id, 'name', t.name, 'tone', t.tone, 'body', t.body) FROM templates t WHERE t.account_id = ?1 ORDER BY t.name, t.id LIMIT 1000)`;
 
 /**
  * The side panel for one person as a JSON string: open and snoozed promises on
@@ -267,9 +260,16 @@ const DEFAULT_CHOICES_JSON = JSON.stringify(withDefaults([]));
  * the last five closed, scheduled check-ins, and the templates to update with.
  */
 export async function panelJson(db: Db, accountId: string, counterpart: string, threadId: string | null, today: string): Promise<string> {
-  const { rows } = await db.$client.execute({ sql: PANEL_SQL, args: [accountId, normaliseAddress(counterpart), threadId, today] });
-  const r = rows[0]!;
-  const own = r[4] as string;
-  const templates = own === "[]" ? DEFAULT_CHOICES_JSON : JSON.stringify(withDefaults(JSON.parse(own) as Template[]));
-  return `{"counterpart":${JSON.stringify(normaliseAddress(counterpart))},"thisThread":${r[0]},"otherThreads":${r[1]},"recentlyClosed":${r[2]},"checkIns":${r[3]},"templates":${templates}}`;
+  const who = normaliseAddress(counterpart);
+  const { rows } = await db.$client.execute({ sql: PANEL_SQL, args: [accountId, who, threadId, today] });
+  const parts: string[][] = [[], [], [], [], []];
+  for (const r of rows) {
+    const part = parts[r[0] as number]!;
+    if (r[0] !== 2 || part.length < 5) part.push(r[1] as string);
+  }
+  const templates = parts[4]!.length ? JSON.stringify(withDefaults(JSON.parse(`[${parts[4]!.join(",")}]`) as Template[])) : DEFAULT_CHOICES_JSON;
+  return `{"counterpart":${JSON.stringify(who)},"thisThread":[${parts[0]!.join(",")}],"otherThreads":[${parts[1]!.join(",")}],"recentlyClosed":[${parts[2]!.join(",")}],"checkIns":[${parts[3]!.join(",")}],"templates":${templates}}`;
 }
+
+const DEFAULT_CHOICES_JSON = JSON.stringify(withDefaults([]));
+
