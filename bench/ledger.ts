@@ -64,7 +64,7 @@ async function load(url: string, requests: Array<{ path: string; headers: Record
 export async function benchLedger(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), "kept-bench-"));
   const url = `file:${join(dir, "kept.db")}`;
-  const { db, close } = await openDatabase(url, { cacheMB: 64 }); // the server's default (DATABASE_CACHE_MB)
+  const { db, close } = await openDatabase(url, { cacheMB: 64, mmapMB: 1024 }); // the server's defaults (DATABASE_CACHE_MB, DATABASE_MMAP_MB)
   const client = (db as unknown as { $client: { execute(s: string | { sql: string; args: unknown[] }): Promise<unknown>; executeMultiple(s: string): Promise<void> } }).$client;
   const now = Date.now();
   try {

@@ -14,14 +14,15 @@ const fails = (env: Record<string, string>) => {
 describe("settings from the environment", () => {
   it("starts with nothing set: local mode on loopback with the embedded database", () => {
     const c = loadConfig({});
-    expect([c.AUTH_MODE, c.HOST, c.PORT, c.DATABASE_URL, c.DATABASE_CACHE_MB]).toEqual(["local", "127.0.0.1", 8787, "file:./data/kept.db", 64]);
+    expect([c.AUTH_MODE, c.HOST, c.PORT, c.DATABASE_URL, c.DATABASE_CACHE_MB, c.DATABASE_MMAP_MB]).toEqual(["local", "127.0.0.1", 8787, "file:./data/kept.db", 64, 1024]);
   });
 
   it("names each bad setting and says what it should be", () => {
-    const message = fails({ KEPT_LOCALE: "en_GB", KEPT_TIME_ZONE: "Mars/Olympus", DATABASE_CACHE_MB: "lots", DATABASE_URL: "postgres://x" });
+    const message = fails({ KEPT_LOCALE: "en_GB", KEPT_TIME_ZONE: "Mars/Olympus", DATABASE_CACHE_MB: "lots", DATABASE_MMAP_MB: "-1", DATABASE_URL: "postgres://x" });
     expect(message).toMatch(/KEPT_LOCALE: must be a locale tag .* such as en-GB/);
     expect(message).toMatch(/KEPT_TIME_ZONE: must be an IANA time zone/);
     expect(message).toMatch(/DATABASE_CACHE_MB:/);
+    expect(message).toMatch(/DATABASE_MMAP_MB:/);
     expect(message).toMatch(/DATABASE_URL: must start with file:/);
   });
 

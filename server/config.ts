@@ -20,6 +20,7 @@ export const configSchema = z
     DATABASE_AUTH_TOKEN: z.string().optional(),
     // The embedded database's page cache; SQLite's own default (2 MB) is sized for small devices.
     DATABASE_CACHE_MB: z.coerce.number().int().min(2).max(4096).default(64),
+    DATABASE_MMAP_MB: z.coerce.number().int().min(0).max(65536).default(1024),
     AUTH_MODE: z.enum(["local", "token"]).default("local"),
     PUBLIC_URL: z.url().optional(),
     MS_CLIENT_IDS: list,

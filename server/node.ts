@@ -15,7 +15,7 @@ import pkg from "../package.json" with { type: "json" };
 
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
-  const { db, close } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN, cacheMB: config.DATABASE_CACHE_MB });
+  const { db, close } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN, cacheMB: config.DATABASE_CACHE_MB, mmapMB: config.DATABASE_MMAP_MB });
   // With PORT=0 the system picks a free port; links in events need the real one.
   const server = await listenOn(config.HOST, config.PORT);
   const port = (server.address() as AddressInfo).port;
