@@ -1,8 +1,7 @@
-// A mailbox into the ledger: scanMailbox replays the messages oldest first and
-// this sink runs the detector on each sent body (then lets it go) and tells the
+// A mailbox into the ledger: scanMailbox replays the messages oldest first, runs
+// the detector on each sent body where it parses it, and this sink tells the
 // ledger, so promises answered later come out kept and chased ones chased.
 import { eq } from "drizzle-orm";
-import { detect } from "../core/detect/index";
 import { normaliseAddress } from "../core/model";
 import { schema, type Db } from "./db";
 import type { Ledger } from "./ledger";
@@ -68,16 +67,8 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
     path,
     {
       async sent(msg, body) {
-        const found = detect({ text: body.text ?? undefined, html: body.html ?? undefined, sentAt: msg.sentAt, timeZone: s.timeZone, locale: s.locale, subject: msg.subject });
-        await add({
-          kind: "sent",
-          msg,
-          detection: {
-            commitments: found.commitments.map((c) => ({ sentence: c.sentence, trigger: c.trigger, kind: c.kind, dueDate: c.dueDate })),
-            badNews: found.badNews ? { sentence: found.badNews.sentence } : null,
-            autoReply: found.autoReply,
-          },
-        });
+        // The scan ran the detector where it parsed the body (opts.detect below).
+        await add({ kind: "sent", msg, detection: body.found! });
       },
       async received(msg) {
         await add({ kind: "received", msg });
@@ -85,6 +76,7 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
     },
     {
       me: opts.me,
+      detect: { timeZone: s.timeZone, locale: s.locale },
       // Saved in settings, or found in a Sent folder before; the sign-in address too.
       known: [...account.addresses, ...(account.email ? [account.email] : [])],
       requireOwner: true,

@@ -3,9 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { inlineBodyParser, workerBodyParser } from "./bodies";
+import { detectorModule, inlineBodyParser, workerBodyParser } from "./bodies";
+import { detectIn } from "./detection";
 import { readMailbox } from "./reader";
 
 const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
@@ -30,7 +32,7 @@ const messages: Array<[string, Uint8Array]> = [
   ],
 ];
 
-const worker = workerBodyParser(1);
+const worker = workerBodyParser(1, await detectorModule());
 const inline = inlineBodyParser();
 const dir = mkdtempSync(join(tmpdir(), "kept-bodies-"));
 afterAll(async () => {
@@ -58,13 +60,19 @@ describe("body parsing in the worker", () => {
   });
 });
 
+/** The messages above in one mbox, the last with mboxrd-quoted "From " lines. */
+function sentMbox(): string {
+  const path = join(dir, "Sent.mbox");
+  const quoted = crlf("From: a@x.example\nContent-Type: text/plain\n\nFirst line\n>From the top: I'll call you.\n>>From here\n");
+  const mbox = messages.map(([, bytes]) => `From sam@x.example Tue Oct  6 10:00:00 2026\r\n${Buffer.from(bytes).toString("latin1")}\r\n`).join("") +
+    `From sam@x.example Tue Oct  6 10:00:00 2026\n${quoted}`;
+  writeFileSync(path, Buffer.from(mbox, "latin1"));
+  return path;
+}
+
 describe("bodies read by position", () => {
   it("the worker reads each message of an mbox where the reader found it, as the main thread does", async () => {
-    const path = join(dir, "Sent.mbox");
-    const quoted = crlf("From: a@x.example\nContent-Type: text/plain\n\nFirst line\n>From the top: I'll call you.\n>>From here\n");
-    const mbox = messages.map(([, bytes]) => `From sam@x.example Tue Oct  6 10:00:00 2026\r\n${Buffer.from(bytes).toString("latin1")}\r\n`).join("") +
-      `From sam@x.example Tue Oct  6 10:00:00 2026\n${quoted}`;
-    writeFileSync(path, Buffer.from(mbox, "latin1"));
+    const path = sentMbox();
     const refs = [];
     for await (const raw of readMailbox(path)) refs.push({ ...raw, expected: await inline.parse(raw.bytes) });
     expect(refs).toHaveLength(messages.length + 1);
@@ -73,6 +81,33 @@ describe("bodies read by position", () => {
       expect(await inline.parseAt(ref)).toEqual(ref.expected);
     }
     expect(refs.at(-1)!.expected.text).toContain("From the top: I'll call you.\n>From here");
+  });
+
+  it("the worker's detector finds in each what the detector finds in the body on the main thread", async () => {
+    const path = sentMbox();
+    const req = { sentAt: Date.UTC(2026, 9, 6, 10), subject: "Role", timeZone: "Europe/London", locale: "en-GB" };
+    let promises = 0;
+    for await (const raw of readMailbox(path)) {
+      const expected = detectIn(await inline.parse(raw.bytes), req);
+      promises += expected.commitments.length;
+      expect(await worker.detectAt(raw, req)).toEqual({ found: expected });
+      expect(await inline.detectAt(raw, req)).toEqual({ found: expected });
+    }
+    expect(promises).toBeGreaterThanOrEqual(4); // "get back to you by Friday", "call you tomorrow", "be in touch"…
+  });
+
+  it("without esbuild, the worker loads the detector's TypeScript through tsx", async () => {
+    const viaTsx = workerBodyParser(1, { url: pathToFileURL(join(import.meta.dirname, "detection.ts")).href, tsx: true });
+    try {
+      let raw;
+      for await (const r of readMailbox(sentMbox())) raw ??= r;
+      const req = { sentAt: Date.UTC(2026, 9, 6, 10), subject: "Role", timeZone: "Europe/London", locale: "en-GB" };
+      const { found } = await viaTsx.detectAt(raw!, req);
+      expect(found.commitments[0]).toMatchObject({ trigger: expect.stringMatching(/get back to you/i) });
+      expect(found).toEqual(detectIn(await inline.parse(raw!.bytes), req));
+    } finally {
+      await viaTsx.close();
+    }
   });
 
   it("a message that can't be read is an error, not an empty body", async () => {

@@ -1,8 +1,9 @@
 // Worker thread for scan's second pass: reads the user's sent messages from the
 // mailbox by position and parses them in full with postal-mime, off the main
-// thread, which sends only where each message is. Plain JS so it loads the same
-// under node, tsx and vitest.
-import { parentPort } from "node:worker_threads";
+// thread, which sends only where each message is; asked to, it runs the detector
+// on the body too and sends back only what it found. Plain JS so it loads the
+// same under node, tsx and vitest.
+import { parentPort, workerData } from "node:worker_threads";
 import PostalMime from "postal-mime";
 import { SyncRereader } from "./mbox-body.mjs";
 
@@ -42,7 +43,15 @@ globalThis.Blob = ByteBlob;
 
 const rereader = new SyncRereader();
 
-parentPort.on("message", async ({ id, bytes, ref }) => {
+// The detector (server/import/detection.ts), loaded on first use: a bundle bodies.ts
+// built, or the TypeScript itself through tsx where esbuild isn't installed.
+let detector = null;
+const loadDetector = async () => {
+  if (workerData?.detector?.tsx) (await import("tsx/esm/api")).register();
+  return import(workerData.detector.url);
+};
+
+parentPort.on("message", async ({ id, bytes, ref, detect }) => {
   if (ref) {
     try {
       bytes = rereader.read(ref);
@@ -53,7 +62,20 @@ parentPort.on("message", async ({ id, bytes, ref }) => {
   }
   try {
     const email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
-    parentPort.postMessage({ id, text: email.text ?? null, html: email.html ?? null });
+    const body = { text: email.text ?? null, html: email.html ?? null };
+    if (!detect) {
+      parentPort.postMessage({ id, ...body });
+      return;
+    }
+    detector ??= loadDetector();
+    let found;
+    try {
+      found = (await detector).detectIn(body, detect);
+    } catch (e) {
+      parentPort.postMessage({ id, error: String(e?.message ?? e), detect: true });
+      return;
+    }
+    parentPort.postMessage({ id, text: null, html: null, found });
   } catch (e) {
     parentPort.postMessage({ id, error: String(e?.message ?? e) });
   }

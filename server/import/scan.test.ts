@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ReceivedMessage, SentMessage } from "../../core/model";
-import { scanMailbox, type ScanError, type ScanSink } from "./scan";
+import { detectIn } from "./detection";
+import { scanMailbox, type ScanError, type ScanSink, type SentBody } from "./scan";
 
 let dir: string;
 beforeEach(async () => {
@@ -13,13 +14,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Call = { kind: "sent"; msg: SentMessage; text: string | null } | { kind: "received"; msg: ReceivedMessage };
+type Call = { kind: "sent"; msg: SentMessage; text: string | null; found?: SentBody["found"] } | { kind: "received"; msg: ReceivedMessage };
 function recorder(): ScanSink & { calls: Call[] } {
   const calls: Call[] = [];
   return {
     calls,
     async sent(msg, body) {
-      calls.push({ kind: "sent", msg, text: body.text });
+      calls.push({ kind: "sent", msg, text: body.text, ...(body.found ? { found: body.found } : {}) });
     },
     async received(msg) {
       calls.push({ kind: "received", msg });
@@ -115,5 +116,29 @@ describe("worker threads", () => {
     const b = await scanMailbox(sample, pooled, { threads: 2 });
     expect(pooled.calls).toEqual(inline.calls);
     expect({ ...b, elapsedMs: 0 }).toEqual({ ...a, elapsedMs: 0 });
+  });
+
+  it("with detect, each sent body comes as what the detector finds in it, in workers and on the main thread alike", async () => {
+    const sample = new URL("../../samples/sample.mbox", import.meta.url).pathname;
+    const settings = { timeZone: "Europe/London", locale: "en-GB" };
+    const expected: Call[] = [];
+    await scanMailbox(
+      sample,
+      {
+        async sent(msg, body) {
+          expected.push({ kind: "sent", msg, text: null, found: detectIn(body, { sentAt: msg.sentAt, subject: msg.subject, ...settings }) });
+        },
+        async received(msg) {
+          expected.push({ kind: "received", msg });
+        },
+      },
+      { threads: 0 },
+    );
+    expect(expected.filter((c) => c.kind === "sent" && c.found!.commitments.length > 0).length).toBeGreaterThan(5);
+    for (const threads of [0, 2]) {
+      const found = recorder();
+      await scanMailbox(sample, found, { threads, detect: settings });
+      expect(found.calls).toEqual(expected);
+    }
   });
 });

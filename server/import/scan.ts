@@ -10,15 +10,19 @@
 import type { Counterpart, ReceivedMessage, SentMessage } from "../../core/model";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
-import { inlineBodyParser, workerBodyParser, type Body } from "./bodies";
+import type { DetectionSummary } from "../ledger";
+import { DetectorError, detectorModule, inlineBodyParser, workerBodyParser, type Body } from "./bodies";
 import { MailParseError, parseMail } from "./parse";
 import { MessageTable } from "./messages";
 import { planMailbox, readMailbox, type MailboxPlan } from "./reader";
 import { AddressTally, inferOwnAddresses, ThreadIndex, type OwnAddresses } from "./threads";
 
+/** A sent message's body; with ScanOptions.detect, only what the detector found in it (`found`), its text null. */
+export type SentBody = Body & { found?: DetectionSummary };
+
 export interface ScanSink {
   /** Called in replay order: all messages of the import, oldest first. */
-  sent(msg: SentMessage, body: { text: string | null; html: string | null }): Promise<void>;
+  sent(msg: SentMessage, body: SentBody): Promise<void>;
   received(msg: ReceivedMessage): Promise<void>;
 }
 
@@ -57,6 +61,12 @@ export interface ScanOptions {
    * CPUs − 1 (at most 3) where there are at least 500 sent messages, else 0.
    */
   threads?: number;
+  /**
+   * Run the detector on each sent body where it is parsed (in the worker, beside the
+   * parse, so it overlaps what the sink does on this thread) with the user's zone and
+   * locale; the sink then gets what it found instead of the body's text.
+   */
+  detect?: { timeZone: string; locale: string };
 }
 
 export interface ScanReport {
@@ -171,17 +181,23 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
   // detects and writes.
   const cpus = availableParallelism();
   const threadsWanted = opts.threads ?? (sentSteps >= 500 && cpus >= 2 ? Math.min(3, cpus - 1) : 0);
-  const parser = threadsWanted > 0 ? workerBodyParser(threadsWanted) : inlineBodyParser();
+  const parser = threadsWanted > 0 ? workerBodyParser(threadsWanted, opts.detect ? await detectorModule() : undefined) : inlineBodyParser();
   // Sent bodies in flight: enough to keep workers busy while the sink writes a batch to
-  // the ledger (a body is a few KB). Inline, only the next read overlaps (parsing further
-  // ahead on one thread only makes bodies outlive young-generation GC).
-  const lookahead = threadsWanted > 0 ? 64 * threadsWanted : 2;
-  const ahead = new Map<number, Promise<Body>>();
+  // the ledger (a body is a few KB). What the detector found is a few hundred bytes, so
+  // with detection in the workers they can run a whole ledger batch (thousands of
+  // messages) ahead. Inline, only the next read overlaps (parsing further ahead on one
+  // thread only makes bodies outlive young-generation GC).
+  const lookahead = threadsWanted > 0 ? (opts.detect ? 4096 : 64 * threadsWanted) : 2;
+  const ahead = new Map<number, Promise<SentBody>>();
   let nextFetch = 0;
+  const detect = opts.detect;
   const fetchThrough = (k: number) => {
     for (; nextFetch < stepCount && (nextFetch <= k || ahead.size < lookahead); nextFetch++) {
       if (!isSent[nextFetch]) continue;
-      const body = parser.parseAt(table.placeOf(steps[nextFetch]));
+      const i = steps[nextFetch];
+      const body: Promise<SentBody> = detect
+        ? parser.detectAt(table.placeOf(i), { sentAt: table.dateOf(i), subject: table.subjectAt(i), ...detect }).then(({ found }) => ({ text: null, html: null, found }))
+        : parser.parseAt(table.placeOf(i));
       body.catch(() => undefined); // handled when its turn comes
       ahead.set(nextFetch, body);
     }
@@ -199,10 +215,11 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
       }
       if (isSent[k]) {
         fetchThrough(k);
-        let body: Body;
+        let body: SentBody;
         try {
           body = await ahead.get(k)!;
         } catch (e) {
+          if (e instanceof DetectorError) throw e;
           fail(table.placeOf(i), e);
           continue;
         } finally {
