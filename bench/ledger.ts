@@ -16,7 +16,7 @@ import { Authenticator } from "../server/auth";
 import { openDatabase } from "../server/db-node";
 import { Ledger } from "../server/ledger";
 import { feedCalendar } from "../server/providers/feed";
-import { panelJson } from "../server/store";
+import { panelFor } from "../server/store";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const COMMITMENTS = Number(process.env.BENCH_COMMITMENTS ?? 1_000_000);
@@ -101,7 +101,7 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
     for (let i = 0; i < 20_000; i++) {
       const a = (i * 7919) % ACCOUNTS;
       const s = performance.now();
-      await panelJson(db, `a${a}`, `p${i % 40}@example.com`, `t${a}`, "2026-11-22");
+      await panelFor(db, { provider: "microsoft", tenantId: TID, subject: `oid-${a}` }, `p${i % 40}@example.com`, `t${a}`, "2026-11-22");
       lat.push(performance.now() - s);
     }
     lat.sort((x, y) => x - y);
@@ -129,7 +129,10 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
     const bareApp = new Hono()
       .get("/bare", (c) => c.json({ ok: true }))
       // A fairer floor: the panel's statement alone, no auth, no validation.
-      .get("/query", async (c) => c.body(await panelJson(db, c.req.query("a")!, c.req.query("p")!, c.req.query("t")!, "2026-11-22"), 200, { "content-type": "application/json" }));
+      .get("/query", async (c) => {
+        const panel = await panelFor(db, { provider: "microsoft", tenantId: TID, subject: c.req.query("s")! }, c.req.query("p")!, c.req.query("t")!, "2026-11-22");
+        return c.body(panel.json, 200, { "content-type": "application/json" });
+      });
     const bare = await listen(bareApp.fetch);
     // Warm up the JWKS cache and the page cache.
     for (const r of requests.slice(0, 50)) await fetch(kept.url + r.path, { headers: r.headers });
@@ -139,7 +142,7 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
     const bareResult = await load(bare.url, [{ path: "/bare", headers: {} }]);
     const queryResult = await load(
       bare.url,
-      requests.map((_, i) => ({ path: `/query?a=a${(i * 7919) % ACCOUNTS}&p=p${i % 40}%40example.com&t=t${(i * 7919) % ACCOUNTS}`, headers: {} })),
+      requests.map((_, i) => ({ path: `/query?s=oid-${(i * 7919) % ACCOUNTS}&p=p${i % 40}%40example.com&t=t${(i * 7919) % ACCOUNTS}`, headers: {} })),
     );
     await kept.close();
     await bare.close();

@@ -232,43 +232,63 @@ function jsonObjectOf(columns: Record<string, Column>, alias: string, skip: stri
 const ACTIVE = "('open', 'snoozed')";
 // The fields of view(): overdue while active and due before today; chased once the other side asked.
 const commitmentJson = `json_object(${jsonObjectOf(getTableColumns(schema.commitments), "m", ["counterpartAddress", "counterpartName"])},
-  'overdue', json(CASE WHEN m.status IN ${ACTIVE} AND m.due_date < ?4 THEN 'true' ELSE 'false' END),
+  'overdue', json(CASE WHEN m.status IN ${ACTIVE} AND m.due_date < ?6 THEN 'true' ELSE 'false' END),
   'chased', json(CASE WHEN m.chase_count > 0 THEN 'true' ELSE 'false' END))`;
 const NEWEST = "m.sent_at DESC, m.id DESC";
 
-// Rows of (part, json): the last 100 promises to this person, newest first
-// (part 0 active on this thread, 1 active elsewhere, 2 closed), their scheduled
-// check-ins (3), the user's templates (4). Parameters: ?1 account, ?2 person,
-// ?3 thread, ?4 today. Each part is an ordered, LIMITed subquery (the LIMIT keeps
-// SQLite from flattening it and dropping its ORDER BY), and SQLite runs the
-// parts of a UNION ALL one after another, so the rows come out in that order;
-// the indexes commitments_counterpart and check_ins_counterpart give it without
-// a sort.
-const PANEL_SQL = `SELECT * FROM (
-  SELECT CASE WHEN m.status IN ${ACTIVE} THEN (CASE WHEN m.thread_id = ?3 THEN 0 ELSE 1 END) ELSE 2 END AS part, ${commitmentJson} AS j
-  FROM commitments m WHERE m.account_id = ?1 AND m.counterpart_address = ?2
+// Rows of (part, json): first the account (part 5: its id and time zone), then
+// the last 100 promises to this person, newest first (part 0 active on this
+// thread, 1 active elsewhere, 2 closed), their scheduled check-ins (3) and the
+// user's templates (4). Parameters: ?1 ?2 ?3 the identity (provider, tenant,
+// subject), ?4 the person, ?5 the thread, ?6 today. The account is found in the
+// same statement, so the side panel is one round trip to the database. Each part
+// is an ordered, LIMITed subquery (the LIMIT keeps SQLite from flattening it and
+// dropping its ORDER BY), and SQLite runs the parts of a UNION ALL one after
+// another, so the rows come out in that order; the indexes commitments_counterpart
+// and check_ins_counterpart give it without a sort.
+const ACCOUNT_ID = "(SELECT id FROM accounts WHERE provider = ?1 AND tenant_id = ?2 AND subject = ?3)";
+const PANEL_SQL = `SELECT 5 AS part, json_object('id', a.id, 'timeZone', a.time_zone) AS j FROM accounts a WHERE a.provider = ?1 AND a.tenant_id = ?2 AND a.subject = ?3
+UNION ALL
+SELECT * FROM (
+  SELECT CASE WHEN m.status IN ${ACTIVE} THEN (CASE WHEN m.thread_id = ?5 THEN 0 ELSE 1 END) ELSE 2 END, ${commitmentJson}
+  FROM commitments m WHERE m.account_id = ${ACCOUNT_ID} AND m.counterpart_address = ?4
   ORDER BY ${NEWEST} LIMIT ${COMMITMENTS_PER_PERSON})
 UNION ALL
 SELECT * FROM (SELECT 3, json_object(${jsonObjectOf(getTableColumns(schema.checkIns), "k")}) FROM check_ins k
-  WHERE k.account_id = ?1 AND k.counterpart_address = ?2 AND k.status = 'scheduled' ORDER BY k.due_at, k.id LIMIT 1000)
+  WHERE k.account_id = ${ACCOUNT_ID} AND k.counterpart_address = ?4 AND k.status = 'scheduled' ORDER BY k.due_at, k.id LIMIT 1000)
 UNION ALL
-SELECT * FROM (SELECT 4, json_object('id', t.id, 'name', t.name, 'tone', t.tone, 'body', t.body) FROM templates t WHERE t.account_id = ?1 ORDER BY t.name, t.id LIMIT 1000)`;
+SELECT * FROM (SELECT 4, json_object('id', t.id, 'name', t.name, 'tone', t.tone, 'body', t.body) FROM templates t WHERE t.account_id = ${ACCOUNT_ID} ORDER BY t.name, t.id LIMIT 1000)`;
+
+export interface Panel {
+  /** The account the identity signs in to, or null if it has none yet. */
+  account: { id: string; timeZone: string } | null;
+  /** The response's JSON (a PanelView). */
+  json: string;
+}
 
 /**
- * The side panel for one person as a JSON string: open and snoozed promises on
- * this thread and on others (newest first, among the last 100 to this person),
- * the last five closed, scheduled check-ins, and the templates to update with.
+ * The side panel for one person, as the account signed in with `identity` sees
+ * it on `today`: open and snoozed promises on this thread and on others (newest
+ * first, among the last 100 to this person), the last five closed, scheduled
+ * check-ins, and the templates to update with. One statement; the account found
+ * comes back with it, so the caller can tell whether `today` was right for its
+ * time zone.
  */
-export async function panelJson(db: Db, accountId: string, counterpart: string, threadId: string | null, today: string): Promise<string> {
+export async function panelFor(db: Db, identity: Pick<Identity, "provider" | "tenantId" | "subject">, counterpart: string, threadId: string | null, today: string): Promise<Panel> {
   const who = normaliseAddress(counterpart);
-  const { rows } = await db.$client.execute({ sql: PANEL_SQL, args: [accountId, who, threadId, today] });
+  const { rows } = await db.$client.execute({ sql: PANEL_SQL, args: [identity.provider, identity.tenantId, identity.subject, who, threadId, today] });
+  let account: Panel["account"] = null;
   const parts: string[][] = [[], [], [], [], []];
   for (const r of rows) {
-    const part = parts[r[0] as number]!;
-    if (r[0] !== 2 || part.length < 5) part.push(r[1] as string);
+    const n = r[0] as number;
+    if (n === 5) account = JSON.parse(r[1] as string) as Panel["account"];
+    else if (n !== 2 || parts[2]!.length < 5) parts[n]!.push(r[1] as string);
   }
   const templates = parts[4]!.length ? JSON.stringify(withDefaults(JSON.parse(`[${parts[4]!.join(",")}]`) as Template[])) : DEFAULT_CHOICES_JSON;
-  return `{"counterpart":${JSON.stringify(who)},"thisThread":[${parts[0]!.join(",")}],"otherThreads":[${parts[1]!.join(",")}],"recentlyClosed":[${parts[2]!.join(",")}],"checkIns":[${parts[3]!.join(",")}],"templates":${templates}}`;
+  return {
+    account,
+    json: `{"counterpart":${JSON.stringify(who)},"thisThread":[${parts[0]!.join(",")}],"otherThreads":[${parts[1]!.join(",")}],"recentlyClosed":[${parts[2]!.join(",")}],"checkIns":[${parts[3]!.join(",")}],"templates":${templates}}`,
+  };
 }
 
 const DEFAULT_CHOICES_JSON = JSON.stringify(withDefaults([]));

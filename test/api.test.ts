@@ -329,6 +329,40 @@ describe("the API", () => {
     expect((await call(app, "GET", "/health")).json.ok).toBe(true);
   });
 
+  it("side panel: makes the account on first sight, and reads overdue on the user's own day whatever zone it saw last", async () => {
+    // Token mode: the panel is the first thing a new user asks for.
+    const tokenApp = makeApp("token");
+    const token = await msToken("first-sight");
+    const first = await call(tokenApp, "GET", "/api/panel?counterpart=ana@example.com", { token });
+    expect(first.status).toBe(200);
+    expect([first.json.thisThread, first.json.otherThreads, first.json.checkIns]).toEqual([[], [], []]);
+    expect(first.json.templates.length).toBeGreaterThanOrEqual(3);
+    const me = await call(tokenApp, "GET", "/api/me", { token });
+    expect(me.status).toBe(200);
+    expect(me.json.email).toBe("first-sight@contoso.example");
+    expect((await call(tokenApp, "GET", "/api/panel?counterpart=ana@example.com", { token })).status).toBe(200);
+    expect((await call(tokenApp, "GET", "/api/me", { token })).json.id).toBe(me.json.id);
+
+    // Due Thursday 19 November. At 11:30 UTC that day it is still Thursday in London
+    // (not overdue) and already Friday on Kiritimati, UTC+14 (overdue).
+    const app = makeApp("local");
+    await call(app, "POST", "/api/messages/sent", { body: promiseMail({ sentAt: "2026-11-18T10:00:00Z", text: "Hi Ana, I'll get back to you by Thursday. Sam" }) });
+    clock.set("2026-11-19T11:30:00Z");
+    const overdue = async () => {
+      const panel = await call(app, "GET", "/api/panel?counterpart=ana@example.com&threadId=thread-1");
+      expect(panel.json.thisThread.map((c: any) => c.dueDate)).toEqual(["2026-11-19"]);
+      return panel.json.thisThread[0].overdue;
+    };
+    expect(await overdue()).toBe(false);
+    await call(app, "PATCH", "/api/settings", { body: { timeZone: "Pacific/Kiritimati" } });
+    expect(await overdue()).toBe(true); // the panel last saw London
+    await call(app, "PATCH", "/api/settings", { body: { timeZone: "Europe/London" } });
+    expect(await overdue()).toBe(false); // the panel last saw Kiritimati
+    // A fresh server knows no zone yet.
+    await call(app, "PATCH", "/api/settings", { body: { timeZone: "Pacific/Kiritimati" } });
+    expect(await (async () => (await call(makeApp("local"), "GET", "/api/panel?counterpart=ana@example.com&threadId=thread-1")).json.thisThread[0].overdue)()).toBe(true);
+  });
+
   it("publishes follow-ups at a secret feed address that can be replaced", async () => {
     const app = makeApp("local");
     await call(app, "POST", "/api/messages/sent", { body: promiseMail() });

@@ -6,7 +6,7 @@ import { makeWorld as makeBaseWorld, type World } from "./support";
 import { Ledger, PLACE_GRACE_MS, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
 import { openDatabase } from "../server/db-node";
-import { getAccount, getCommitment, history, listCommitments, panelJson, settingsOf, templatesFor, view } from "../server/store";
+import { getAccount, getCommitment, history, listCommitments, panelFor, settingsOf, templatesFor, view } from "../server/store";
 
 const ana = { name: "Ana Silva", address: "Ana@Example.com" };
 const promise = (sentence: string, dueDate: string | null): DetectionSummary => ({
@@ -203,7 +203,7 @@ describe("an update Kept composed for the user to send", () => {
 describe("the side panel, read in one statement", () => {
   it("shows exactly what view() shows of every commitment to the person, their check-ins and the templates", async () => {
     world = await makeWorld({ start: "2026-11-02T10:00:00Z" });
-    const { ledger, accountId, clock, opened } = world;
+    const { ledger, accountId, identity, clock, opened } = world;
     const db = opened.db;
     const send = async (thread: string, n: number, dueDate: string | null, to = ana) =>
       (await ledger.recordSent(accountId, { threadId: thread, messageId: `m${n}`, internetMessageId: `<m${n}@example.com>`, subject: `Subject "${n}" — ünïcode`, to: [to], cc: [], sentAt: clock.now + n * 60_000 }, promise(`I'll get back to you "soon" \\ ${n}.`, dueDate), "sync")).created[0]!;
@@ -241,7 +241,9 @@ describe("the side panel, read in one statement", () => {
       checkIns,
       templates: await templatesFor(db, accountId),
     };
-    const panel = JSON.parse(await panelJson(db, accountId, " Ana@Example.com", "t1", today));
+    const read = await panelFor(db, identity, " Ana@Example.com", "t1", today);
+    expect(read.account).toEqual({ id: accountId, timeZone: "Europe/London" });
+    const panel = JSON.parse(read.json);
     expect(panel).toEqual(JSON.parse(JSON.stringify(expected)));
     // The cases the test is built to cover are really there.
     expect(panel.thisThread.map((x: { id: string; overdue: boolean }) => [x.id, x.overdue])).toEqual([[overdue.id, true]]);
@@ -252,10 +254,12 @@ describe("the side panel, read in one statement", () => {
     expect(panel.templates.at(-1)).toMatchObject({ id: "mine", builtIn: false });
 
     // No thread: everything active is on other threads. Nobody: all empty, the defaults offered.
-    const noThread = JSON.parse(await panelJson(db, accountId, "ana@example.com", null, today));
+    const noThread = JSON.parse((await panelFor(db, identity, "ana@example.com", null, today)).json);
     expect(noThread.thisThread).toEqual([]);
     expect(noThread.otherThreads).toHaveLength(4);
-    const nobody = JSON.parse(await panelJson(db, "no-such-account", "ana@example.com", "t1", today));
+    const stranger = await panelFor(db, { ...identity, subject: "no-such-user" }, "ana@example.com", "t1", today);
+    expect(stranger.account).toBeNull();
+    const nobody = JSON.parse(stranger.json);
     expect([nobody.thisThread, nobody.otherThreads, nobody.recentlyClosed, nobody.checkIns]).toEqual([[], [], [], []]);
     expect(nobody.templates.every((t: { builtIn: boolean }) => t.builtIn)).toBe(true);
   });

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { openDatabase, type OpenedDb } from "../server/db-node";
 import { Ledger, type LedgerDeps } from "../server/ledger";
 import { MemoryProvider, type FaultPlan } from "../server/providers/memory";
-import { accountFor } from "../server/accounts";
+import { accountFor, type Identity } from "../server/accounts";
 import type { WorkSettings } from "../core/model";
 
 export class TestClock {
@@ -29,6 +29,8 @@ export interface World {
   provider: MemoryProvider;
   ledger: Ledger;
   accountId: string;
+  /** Who signs in to the account. */
+  identity: Pick<Identity, "provider" | "tenantId" | "subject">;
   close(): void;
 }
 
@@ -61,6 +63,7 @@ export async function makeWorld(opts: { start?: string; faults?: FaultPlan; sett
     provider,
     ledger,
     accountId: account.id,
+    identity: { provider: account.provider, tenantId: account.tenantId, subject: account.subject },
     close() {
       opened.close();
       rmSync(dir, { recursive: true, force: true });
