@@ -63,7 +63,9 @@ function clearError() {
 }
 
 var toastTimer = null;
-function announce(message, undo) {
+// Says what happened in the toast, a polite live region. heard: read to screen
+// readers but not shown, where the page already shows it (the import's notice).
+function announce(message, undo, heard) {
   var t = $("toast");
   if (!t) return;
   clearTimeout(toastTimer);
@@ -79,7 +81,7 @@ function announce(message, undo) {
     inner.appendChild(b);
   }
   t.appendChild(inner);
-  t.classList.add("show");
+  t.classList.toggle("show", !heard);
   var hide = function () {
     if (t.contains(document.activeElement)) { toastTimer = setTimeout(hide, 3000); return; }
     t.classList.remove("show");
@@ -549,7 +551,7 @@ async function runImports(jobs) {
     window.scrollTo({ top: 0 });
     note.focus();
   }
-  announce("Import finished. " + summary);
+  announce("Import finished. " + summary, null, !!content);
 }
 
 function filesToJobs(files) {

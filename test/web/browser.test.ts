@@ -101,6 +101,9 @@ describe.runIf(available)("dashboard in a browser", () => {
     await result.waitFor();
     expect(await result.textContent()).toMatch(/Read 42 messages: found \d+ promises, \d+ already kept/);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("import-result");
+    // Screen readers hear the result; the toast doesn't show it again over the page.
+    await page.locator("#toast", { hasText: /^Import finished\. Read 42 messages/ }).waitFor({ state: "attached" });
+    expect(await page.locator("#toast").evaluate((t) => t.classList.contains("show"))).toBe(false);
 
     const waiting = page.locator("#waiting article");
     expect(await waiting.count()).toBeGreaterThan(0);
