@@ -129,6 +129,7 @@ a.btn.primary { color: var(--on-accent); }
 .notice { background: var(--accent-soft); border: 1px solid color-mix(in srgb, var(--accent) 35%, transparent); border-radius: var(--radius); padding: 14px 18px; margin-bottom: 20px; }
 .notice p:last-child { margin-bottom: 0; }
 .notice-title { font-weight: 650; margin-bottom: 4px; }
+.notice.notice-warn { background: var(--warn-soft); border-color: color-mix(in srgb, var(--warn) 45%, transparent); }
 .notice details { margin-top: 8px; }
 .notice summary { cursor: pointer; }
 .notice .notice-warning { color: var(--warn); font-weight: 550; margin: 8px 0; }

@@ -524,17 +524,20 @@ async function runImports(jobs) {
   var summary = "Read " + plural(total.messages, "message") + ": found " + plural(total.created, "promise") + ", " + total.kept + " already kept" +
     (total.chased ? ", " + total.chased + " chased you" : "") + ". " + (open > 0 ? plural(open, "person is", "people are") + " still waiting." : "Nobody is left waiting.");
   // Without knowing which messages are the user's, "nobody is waiting" would be a false all-clear.
-  if (total.unknownMe && total.created === 0) summary = "Read " + plural(total.messages, "message") + ", but Kept couldn't tell which of them you sent, so it imported nothing yet.";
+  if (total.unknownMe && total.created === 0) summary = "Read " + plural(total.messages, "message") + " and recorded nothing yet.";
   await refresh();
   var content = $("content");
   if (content) {
-    var note = el("div", { class: "notice import-result", id: "import-result", tabindex: "-1" });
-    note.appendChild(el("p", { class: "notice-title" }, "Import finished"));
+    // An import that could record nothing is a warning, not a success.
+    var nothing = total.unknownMe && total.created === 0;
+    var title = nothing ? "Nothing imported yet" : "Import finished";
+    var note = el("div", { class: "notice import-result" + (nothing ? " notice-warn" : ""), id: "import-result", tabindex: "-1" });
+    note.appendChild(el("p", { class: "notice-title" }, title));
     note.appendChild(el("p", null, summary));
     if (total.unknownMe) {
       // Without knowing which messages are the user's, nothing counts as a promise they made.
-      note.appendChild(el("p", { class: "notice-warning" }, "Kept couldn't tell which messages are yours (" + total.unknownMe +
-        "). Add your addresses under Settings, then import the file again."));
+      var why = "Kept couldn't tell which messages are yours (" + total.unknownMe + "). Add your addresses under Settings, then import the file again.";
+      note.appendChild(el("p", { class: "notice-warning" }, why));
       var fix = el("button", { type: "button", class: "btn" }, "Add your addresses");
       fix.addEventListener("click", function () { var d = $("settings-details"); if (d) d.open = true; var a = $("set-addresses"); if (a) a.focus(); });
       note.appendChild(fix);
@@ -551,7 +554,8 @@ async function runImports(jobs) {
     window.scrollTo({ top: 0 });
     note.focus();
   }
-  announce("Import finished. " + summary, null, !!content);
+  announce((total.unknownMe && total.created === 0 ? "Nothing imported yet. " : "Import finished. ") + summary +
+    (total.unknownMe ? " Kept couldn't tell which messages are yours. Add your addresses under Settings, then import the file again." : ""), null, !!content);
 }
 
 function filesToJobs(files) {

@@ -217,6 +217,8 @@ describe.runIf(available)("dashboard in a browser", () => {
     await page.locator("#import-file").setInputFiles({ name: "pair.mbox", mimeType: "application/mbox", buffer: Buffer.from(mbox) });
     const note = page.locator("#import-result");
     await note.getByText("Kept couldn't tell which messages are yours", { exact: false }).waitFor();
+    expect(await note.locator(".notice-title").textContent()).toBe("Nothing imported yet");
+    expect(await note.evaluate((n) => n.classList.contains("notice-warn"))).toBe(true);
     await shot(page, "11-import-who-are-you", false);
     await note.getByRole("button", { name: "Add your addresses" }).click();
     const field = page.locator("#settings").getByLabel("Your email addresses");
