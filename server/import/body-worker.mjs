@@ -51,7 +51,15 @@ const loadDetector = async () => {
   return import(workerData.detector.url);
 };
 
-parentPort.on("message", async ({ id, bytes, ref, detect }) => {
+// One message at a time, in the order asked: the main thread asks up to a thousand
+// ahead, and parsing them all at once (each awaits inside postal-mime) would hold a
+// thousand half-parsed messages in the heap and trade the CPU's caches between them.
+let queue = Promise.resolve();
+parentPort.on("message", (m) => {
+  queue = queue.then(() => handle(m));
+});
+
+async function handle({ id, bytes, ref, detect }) {
   if (ref) {
     try {
       bytes = rereader.read(ref);
@@ -79,4 +87,4 @@ parentPort.on("message", async ({ id, bytes, ref, detect }) => {
   } catch (e) {
     parentPort.postMessage({ id, error: String(e?.message ?? e) });
   }
-});
+}
