@@ -3,7 +3,7 @@
 // that implies it, attempted at once, and retried by the sweep with backoff and
 // Retry-After. Claims take a lease, so a crash or a second sweep neither loses
 // nor repeats one; keys are deterministic, so writing one twice is a no-op.
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
 import type { Counterpart, WorkSettings } from "../core/model";
@@ -264,6 +264,17 @@ export class Outbox {
         return "done";
       }
       if (op.op === "reschedule") {
+        // Moves run in the order the changes were made: each reads the follow-ups where
+        // the one before left them, so a later change waits while an earlier one is retried.
+        const [earlier] = await this.db
+          .select({ id: o.id })
+          .from(o)
+          .where(and(eq(o.accountId, op.accountId), eq(o.op, "reschedule"), eq(o.state, "pending"), lt(o.id, op.id)))
+          .limit(1);
+        if (earlier) {
+          set("pending", null, { nextAttemptAt: now + 1000, attempts: op.attempts - 1 });
+          return "retrying";
+        }
         const p = op.payload as { before: WorkSettings; changedAt: number };
         set("done", await this.deps.reschedule(op.accountId, p.before, p.changedAt));
         return "done";

@@ -5,6 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { makeWorld as makeBaseWorld, type World } from "./support";
 import { Ledger, PLACE_GRACE_MS, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
+import { enqueue } from "../server/outbox";
 import { openDatabase } from "../server/db-node";
 import { getAccount, getCommitment, history, listCommitments, panelFor, settingsOf, templatesFor, view } from "../server/store";
 
@@ -300,6 +301,41 @@ describe("a change of zone, working days or hours", () => {
     clock.set("2026-11-23T13:01:00Z");
     await ledger.sweep();
     expect(provider.eventsFor(accountId).map((e) => iso(e.start)).sort()).toContain("2026-11-24T13:00:00.000Z");
+  });
+});
+
+describe("two changes of zone in a row, the first one's move not yet done", () => {
+  it("moves in the order of the changes: the second waits, and nothing is read in the wrong zone", async () => {
+    world = await makeWorld({ start: "2026-11-18T10:00:00Z", settings: { timeZone: "Pacific/Auckland" } });
+    const { ledger, accountId, clock, provider, opened } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    // Friday 09:00 in Auckland is Thursday 20:00 UTC, and Thursday in Los Angeles.
+    expect(iso(created[0]!.nextReminderAt!)).toBe("2026-11-19T20:00:00.000Z");
+
+    // The first change (to Los Angeles) saved, its move noted but not yet made: what
+    // updateSettings writes in its transaction, with the attempt after it failed.
+    const before = settingsOf((await getAccount(opened.db, accountId))!);
+    clock.advance(1000);
+    const firstAt = clock.now;
+    await opened.db.transaction(async (tx) => {
+      await tx.update(schema.accounts).set({ timeZone: "America/Los_Angeles" }).where(eq(schema.accounts.id, accountId));
+      await enqueue(tx, accountId, { key: `reschedule:${accountId}:${firstAt}`, op: "reschedule", reminderId: null, commitmentId: null, payload: { before, changedAt: firstAt } }, { outboxKeys: [] }, firstAt);
+    });
+
+    // The second change, to London, waits for the first.
+    clock.advance(1000);
+    await ledger.updateSettings(accountId, { timeZone: "Europe/London" });
+    expect(iso((await getCommitment(opened.db, accountId, created[0]!.id))!.nextReminderAt!)).toBe("2026-11-19T20:00:00.000Z");
+    clock.advance(5000);
+    await ledger.sweep();
+    clock.advance(5000);
+    await ledger.sweep();
+    // Friday stays Friday: 09:00 in London, as one move from Auckland would put it (read
+    // in Los Angeles, it would have become Thursday).
+    expect(iso((await getCommitment(opened.db, accountId, created[0]!.id))!.nextReminderAt!)).toBe("2026-11-20T09:00:00.000Z");
+    expect(provider.eventsFor(accountId).map((e) => [iso(e.start), e.timeZone])).toEqual([["2026-11-20T09:00:00.000Z", "Europe/London"]]);
+    const notes = await opened.db.select().from(schema.outbox).where(and(eq(schema.outbox.accountId, accountId), eq(schema.outbox.op, "reschedule")));
+    expect(notes.map((n) => n.state)).toEqual(["done", "done"]);
   });
 });
 
