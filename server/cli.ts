@@ -12,7 +12,7 @@ import { openDatabase } from "./db-node";
 import { feedEvents } from "./feed";
 import { renderFeed } from "./ics";
 import { importMailbox } from "./importer";
-import { OwnerUnknownError, withEagerCollection } from "./import/scan";
+import { NoMailError, OwnerUnknownError, withEagerCollection } from "./import/scan";
 import { Ledger } from "./ledger";
 import { createProgressBar } from "./import/progress";
 import { renderSummary, type SummaryRow } from "./import/summary";
@@ -51,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof OwnerUnknownError) {
       process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof NoMailError) {
+      process.stderr.write(`Nothing imported from ${e.path}: ${e.message}. Give Kept an mbox file, a Maildir or a folder of .eml files.\n`);
       return 1;
     }
     throw e;

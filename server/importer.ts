@@ -80,6 +80,7 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
       // Saved in settings, or found in a Sent folder before; the sign-in address too.
       known: [...account.addresses, ...(account.email ? [account.email] : [])],
       requireOwner: true,
+      requireMail: true,
       onProgress: opts.onProgress,
       onError: (e) => {
         errors.push(e);

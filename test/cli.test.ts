@@ -86,6 +86,24 @@ describe("kept scan", () => {
     await expect(kept(["scan", "--sample", "samples/sample.mbox"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/a mailbox or --sample, not both/) });
   }, 60_000);
 
+  it("imports nothing from what isn't mail, says so and exits 1, instead of an all-clear", async () => {
+    const notMail = join(dir, "notes.txt");
+    writeFileSync(notMail, "Shopping list\n- milk\n- eggs\n");
+    const empty = join(dir, "empty.mbox");
+    writeFileSync(empty, "");
+    const folder = join(dir, "photos");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "cat.jpg"), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    const fix = "Give Kept an mbox file, a Maildir or a folder of .eml files.";
+    await expect(kept(["scan", notMail])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`Nothing imported from ${notMail}: it could not be read as mail. ${fix}`) });
+    await expect(kept(["scan", empty])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`Nothing imported from ${empty}: it is empty. ${fix}`) });
+    await expect(kept(["scan", folder])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/Nothing imported from .*photos: (it is empty|no mail was found in it)\. Give Kept/) });
+    // A mailbox with one readable message among broken ones imports it.
+    const mixed = join(dir, "mixed.mbox");
+    writeFileSync(mixed, "From x Mon Nov 16 10:00:00 2026\nnot a header\n\nFrom x Mon Nov 16 10:00:00 2026\nFrom: dana@example.com\nTo: ben@example.org\nSubject: Quote\nDate: Mon, 16 Nov 2026 10:00:00 +0000\nMessage-ID: <m1@example.com>\n\nHi Ben, I'll send the quote by Friday.\n");
+    expect(JSON.parse((await kept(["scan", mixed, "--me", "dana@example.com", "--json"])).stdout)).toMatchObject({ messages: 2, created: 1 });
+  }, 60_000);
+
   it("imports nothing when it can't tell which messages are yours, and says to pass --me; the addresses then stay known", async () => {
     const msg = (from: string, to: string, id: string, date: string, body: string, reply = "") =>
       `From x Mon Nov 16 10:00:00 2026\nFrom: ${from}\nTo: ${to}\nSubject: Quote\nDate: ${date}\nMessage-ID: <${id}@example.com>\n${reply ? `In-Reply-To: <${reply}@example.com>\n` : ""}\n${body}\n`;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ReceivedMessage, SentMessage } from "../../core/model";
 import { detectIn } from "./detection";
-import { scanMailbox, type ScanError, type ScanSink, type SentBody } from "./scan";
+import { NoMailError, scanMailbox, type ScanError, type ScanSink, type SentBody } from "./scan";
 
 let dir: string;
 beforeEach(async () => {
@@ -104,6 +104,27 @@ describe("scanMailbox", () => {
     const seen: string[] = [];
     const r = await scanMailbox(file, recorder(), { onProgress: (p) => seen.push(`${p.phase}:${p.messages}:${p.bytes}/${p.totalBytes}`) });
     expect(seen).toEqual([`read:1:${r.totalBytes}/${r.totalBytes}`, `replay:1:${r.totalBytes}/${r.totalBytes}`]);
+  });
+});
+
+describe("requireMail", () => {
+  it("stops before the sink when nothing could be read as mail, with what was found; a mailbox with one good message goes on", async () => {
+    const junk = join(dir, "junk.mbox");
+    const pm = "From x@example.com Mon Nov 16 10:00:00 2026\n";
+    await writeFile(junk, `${pm}not a header\n\n${pm}nor this\n\n${pm}From: x@example.com\nSubject: no date\nMessage-ID: <n@x>\n\nhi\n`);
+    const sink = recorder();
+    const err = await scanMailbox(junk, sink, { requireMail: true, me: ["x@example.com"] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoMailError);
+    expect(err).toMatchObject({ messages: 3, unreadable: 2, undated: 1, message: "none of its 3 messages could be read as mail (2 unreadable, 1 without a date)" });
+    expect(sink.calls).toEqual([]);
+    // Without it, the same file is an empty report.
+    expect(await scanMailbox(junk, recorder(), { me: ["x@example.com"] })).toMatchObject({ messages: 3, errors: 2, undated: 1, sent: 0, received: 0 });
+    const empty = join(dir, "empty.mbox");
+    await writeFile(empty, "");
+    await expect(scanMailbox(empty, recorder(), { requireMail: true })).rejects.toMatchObject({ message: "it is empty" });
+    const good = join(dir, "good.mbox");
+    await writeFile(good, `${pm}not a header\n\n${pm}` + mail({ From: "x@example.com", To: "y@example.org", Subject: "Hi", Date: "Tue, 6 Oct 2026 10:00:00 +0000", "Message-ID": "<g@x>" }).replace(/\r\n/g, "\n"));
+    expect(await scanMailbox(good, recorder(), { requireMail: true, me: ["x@example.com"] })).toMatchObject({ messages: 2, errors: 1, sent: 1 });
   });
 });
 

@@ -56,6 +56,8 @@ export interface ScanOptions {
    * someone else's, and a later import with the addresses would find them done.
    */
   requireOwner?: boolean;
+  /** Stop after reading when not one message could be read as mail (NoMailError): the wrong file, most likely. */
+  requireMail?: boolean;
   /**
    * Worker threads for parsing sent bodies; 0 parses on the main thread. Default:
    * CPUs − 1 (at most 3) where there are at least 500 sent messages, else 0.
@@ -93,6 +95,29 @@ export class OwnerUnknownError extends Error {
   ) {
     super(`Kept couldn't tell which messages are yours (${me.detail}), so it imported nothing.`);
     this.name = "OwnerUnknownError";
+  }
+}
+
+/** Nothing imported: not one message in what was given could be read as mail (see ScanOptions.requireMail). */
+export class NoMailError extends Error {
+  constructor(
+    readonly path: string,
+    readonly bytes: number,
+    readonly messages: number,
+    readonly unreadable: number,
+    readonly undated: number,
+  ) {
+    const why = [unreadable ? `${unreadable} unreadable` : "", undated ? `${undated} without a date` : ""].filter(Boolean).join(", ");
+    super(
+      bytes === 0
+        ? "it is empty"
+        : messages === 0
+          ? "no mail was found in it"
+          : messages === 1
+            ? `it could not be read as mail${undated ? " (a message without a date)" : ""}`
+            : `none of its ${messages} messages could be read as mail (${why})`,
+    );
+    this.name = "NoMailError";
   }
 }
 
@@ -143,6 +168,7 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
 
   // Pass 1: headers of everything. What only this pass needs is gone when it returns.
   const { table, threadIds } = await readHeaders(plan, opts, report, fail);
+  if (opts.requireMail && table.length === 0) throw new NoMailError(path, plan.totalBytes, report.messages, report.errors, report.undated);
   if (opts.requireOwner && report.me.method === "none" && table.length > 0) throw new OwnerUnknownError(report.me, report.messages);
   const me = new Set(report.me.addresses);
 

@@ -511,6 +511,7 @@ async function runImports(jobs) {
     if (job.tooBig) { problems.push(job.tooBig); continue; }
     var r = await importOne(job);
     if (r.error) { problems.push(r.error.message); continue; }
+    if (r.report.noMail) { problems.push("Nothing imported from " + r.report.file + ": " + r.report.noMail + ". Kept reads .mbox files and .eml messages."); continue; }
     ["messages", "created", "kept", "chased", "errorCount"].forEach(function (k) { total[k] += r.report[k] || 0; });
     if (r.report.me && r.report.me.method === "none") total.unknownMe = r.report.me.detail;
     total.errors = total.errors.concat(r.report.errors || []);

@@ -131,6 +131,14 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
         },
       });
     } catch (e) {
+      if (e instanceof Error && e.name === "NoMailError") {
+        // The wrong file, most likely: nothing in it could be read as mail, so nothing was recorded.
+        await send({
+          type: "done",
+          report: { file: file.name, messages: (e as Error & { messages: number }).messages, sent: 0, received: 0, created: 0, kept: 0, chased: 0, checkIns: 0, duplicates: 0, errorCount: 0, errors: [], me: null, imported: false, noMail: e.message },
+        });
+        return;
+      }
       if (e instanceof Error && e.name === "OwnerUnknownError") {
         // Nothing was recorded: the page asks for the user's addresses, then the same file imports in full.
         const { me, messages } = e as Error & { me: { addresses: string[]; method: string; detail: string }; messages: number };

@@ -203,6 +203,9 @@ describe.runIf(available)("dashboard in a browser", () => {
     await alert.getByText("This doesn't look like mail.", { exact: false }).waitFor();
     expect(await alert.getAttribute("role")).toBe("alert");
     await shot(page, "05-error", false);
+    // Named like a mailbox, but nothing in it is mail: the server says so, and nothing is recorded.
+    await page.locator("#import-file").setInputFiles({ name: "broken.mbox", mimeType: "application/mbox", buffer: Buffer.from("From nobody\nthis is not a header\n\nnor is this\n") });
+    await alert.getByText("Nothing imported from broken.mbox: it could not be read as mail. Kept reads .mbox files and .eml messages.").waitFor();
   });
 
   it("says when an import can't tell which messages are the user's, and leads to the setting that fixes it", async () => {
