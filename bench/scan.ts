@@ -230,6 +230,7 @@ export async function benchScan(): Promise<Record<string, unknown>> {
       sent,
       received,
       threads: report.threads,
+      detectedEarly: report.detectedEarly,
       errors: report.errors,
       detector: where === "worker" ? "core/detect, in the parsing worker (as kept scan runs it)" : where === "main" ? "core/detect, on the main thread" : "none (no-op)",
       detectSecondsOnMainThread: where === "main" ? +(detectMs / 1000).toFixed(2) : null,

@@ -51,13 +51,51 @@ const loadDetector = async () => {
   return import(workerData.detector.url);
 };
 
-// One message at a time, in the order asked: the main thread asks up to a thousand
-// ahead, and parsing them all at once (each awaits inside postal-mime) would hold a
-// thousand half-parsed messages in the heap and trade the CPU's caches between them.
-let queue = Promise.resolve();
+// One message at a time: the main thread asks up to a thousand ahead (and, during
+// the scan's first pass, for every sent message it meets), and parsing them all at
+// once (each awaits inside postal-mime) would hold them half-parsed in the heap and
+// trade the CPU's caches between them. Messages to detect in are taken oldest
+// first, the order the replay wants them in, whatever order they were asked in;
+// the rest in the order asked.
+const waiting = []; // a binary min-heap of requests by (sent time, id)
+const before = (a, b) => (a.detect?.sentAt ?? 0) - (b.detect?.sentAt ?? 0) || a.id - b.id;
+function push(m) {
+  let i = waiting.push(m) - 1;
+  while (i > 0) {
+    const up = (i - 1) >> 1;
+    if (before(waiting[up], waiting[i]) <= 0) break;
+    [waiting[up], waiting[i]] = [waiting[i], waiting[up]];
+    i = up;
+  }
+}
+function pop() {
+  const top = waiting[0];
+  const last = waiting.pop();
+  if (waiting.length) {
+    waiting[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < waiting.length && before(waiting[l], waiting[m]) < 0) m = l;
+      if (r < waiting.length && before(waiting[r], waiting[m]) < 0) m = r;
+      if (m === i) break;
+      [waiting[m], waiting[i]] = [waiting[i], waiting[m]];
+      i = m;
+    }
+  }
+  return top;
+}
+let running = false;
 parentPort.on("message", (m) => {
-  queue = queue.then(() => handle(m));
+  push(m);
+  if (!running) void pump();
 });
+async function pump() {
+  running = true;
+  while (waiting.length) await handle(pop());
+  running = false;
+}
 
 async function handle({ id, bytes, ref, detect }) {
   if (ref) {

@@ -139,6 +139,35 @@ describe("worker threads", () => {
     expect({ ...b, elapsedMs: 0 }).toEqual({ ...a, elapsedMs: 0 });
   });
 
+  it("with the user's addresses known, starts detecting while it reads, and replays the same as without", async () => {
+    // 2,400 messages (over 4 MB) written newest first, so the replay wants them in the
+    // opposite order to the one pass 1 meets them in.
+    const filler = "We are still reviewing the shortlist with the client this week. ".repeat(30);
+    const parts: string[] = [];
+    for (let n = 2400; n > 0; n--) {
+      const mine = n % 2 === 0;
+      const date = new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toUTCString().replace("GMT", "+0000");
+      const from = mine ? "Sam <sam@example.com>" : `Cand ${n} <c${n >> 1}@example.org>`;
+      const to = mine ? `Cand <c${n >> 1}@example.org>` : "Sam <sam@example.com>";
+      const reply = mine ? "" : `In-Reply-To: <m${n + 1}@example.com>\n`;
+      parts.push(`From x Thu Jan  1 00:00:00 2026\nFrom: ${from}\nTo: ${to}\nSubject: Role ${n >> 1}\nDate: ${date}\nMessage-ID: <m${n}@example.com>\n${reply}\nHi,\n\nI'll get back to you by Friday ${n}.\n\n${filler}\n`);
+    }
+    const big = join(dir, "big.mbox");
+    await writeFile(big, parts.join("\n"));
+    const detect = { timeZone: "Europe/London", locale: "en-GB" };
+    const early = recorder();
+    const late = recorder();
+    const a = await scanMailbox(big, early, { me: ["sam@example.com"], detect, threads: 1 });
+    const b = await scanMailbox(big, late, { me: ["sam@example.com"], detect, threads: 1, early: false });
+    expect(a.detectedEarly).toBe(1200);
+    expect(b.detectedEarly).toBe(0);
+    expect(a.sent).toBe(1200);
+    expect(early.calls).toEqual(late.calls);
+    const first = early.calls.find((c) => c.kind === "sent") as Extract<Call, { kind: "sent" }>;
+    expect(first.found!.commitments).toHaveLength(1);
+    expect(first.msg.subject).toBe("Role 1"); // oldest first, though it is the last in the file
+  }, 60_000);
+
   it("with detect, each sent body comes as what the detector finds in it, in workers and on the main thread alike", async () => {
     const sample = new URL("../../samples/sample.mbox", import.meta.url).pathname;
     const settings = { timeZone: "Europe/London", locale: "en-GB" };

@@ -7,11 +7,11 @@
 // in date order; the parsing worker re-reads from disk, by offset, only the user's
 // own sent messages, whose bodies go to the sink one at a time. No body outlives
 // its sink call.
-import type { Counterpart, ReceivedMessage, SentMessage } from "../../core/model";
+import { normaliseAddress, type Counterpart, type ReceivedMessage, type SentMessage } from "../../core/model";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import type { DetectionSummary } from "../ledger";
-import { DetectorError, detectorModule, inlineBodyParser, workerBodyParser, type Body } from "./bodies";
+import { DetectorError, detectorModule, inlineBodyParser, workerBodyParser, type Body, type BodyParser, type Detected } from "./bodies";
 import { MailParseError, parseMail } from "./parse";
 import { MessageTable } from "./messages";
 import { planMailbox, readMailbox, type MailboxPlan } from "./reader";
@@ -59,6 +59,12 @@ export interface ScanOptions {
   /** Stop after reading when not one message could be read as mail (NoMailError): the wrong file, most likely. */
   requireMail?: boolean;
   /**
+   * With `detect`, a worker and the user's addresses known before reading (`me`, or
+   * `known`), start on their sent messages while pass 1 reads (default true; false to
+   * compare).
+   */
+  early?: boolean;
+  /**
    * Worker threads for parsing sent bodies; 0 parses on the main thread. Default:
    * CPUs − 1 (at most 3) where there are at least 500 sent messages, else 0.
    */
@@ -82,10 +88,20 @@ export interface ScanReport {
   sent: number;
   received: number;
   skipped: { autoReply: number; listMail: number; onlyToSelf: number; noSender: number };
+  /** Sent messages the worker was given while pass 1 was still reading (see ScanOptions.early). */
+  detectedEarly: number;
   elapsedMs: number;
 }
 
 const PROGRESS_EVERY = 250;
+/** Below this a mailbox is read too quickly for starting the worker during pass 1 to pay. */
+const EARLY_START_BYTES = 4 * 1024 * 1024;
+/**
+ * At most this many sent messages are asked for during pass 1: about what the worker
+ * gets through while pass 1 reads 100,000 messages on two cores. What it finds waits
+ * for the replay, so more would only hold more in memory.
+ */
+const EARLY_MAX = 10_000;
 
 /** Nothing imported: which messages are the user's couldn't be told (see ScanOptions.requireOwner). */
 export class OwnerUnknownError extends Error {
@@ -158,6 +174,7 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
     sent: 0,
     received: 0,
     skipped: { autoReply: 0, listMail: 0, onlyToSelf: 0, noSender: 0 },
+    detectedEarly: 0,
     elapsedMs: 0,
   };
   const fail = (raw: { source: string; index: number; offset: number | null }, e: unknown) => {
@@ -166,120 +183,158 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
     opts.onError?.({ source: raw.source, index: raw.index, offset: raw.offset, message });
   };
 
-  // Pass 1: headers of everything. What only this pass needs is gone when it returns.
-  const { table, threadIds } = await readHeaders(plan, opts, report, fail);
-  if (opts.requireMail && table.length === 0) throw new NoMailError(path, plan.totalBytes, report.messages, report.errors, report.undated);
-  if (opts.requireOwner && report.me.method === "none" && table.length > 0) throw new OwnerUnknownError(report.me, report.messages);
-  const me = new Set(report.me.addresses);
-
-  // Pass 2: replay oldest first; ties keep file order. Decide first what each
-  // message is, so sent bodies can be read and parsed a little ahead of the sink.
-  const order = Array.from({ length: table.length }, (_, i) => i).sort((a, b) => table.dateOf(a) - table.dateOf(b) || a - b);
-  const notMe = (cs: Counterpart[]) => dedupe(cs.filter((c) => !me.has(c.address)));
-  const recipientsOf = (i: number) => {
-    const to = notMe(table.toOf(i));
-    const cc = notMe(table.ccOf(i)).filter((c) => !to.some((t) => t.address === c.address));
-    return { to, cc };
-  };
-  // Steps in replay order: a message index each, sent ones marked.
-  const steps = new Int32Array(order.length);
-  const isSent = new Uint8Array(order.length);
-  let stepCount = 0;
-  let sentSteps = 0;
-  for (const i of order) {
-    const from = table.fromOf(i);
-    if (table.autoReply(i)) report.skipped.autoReply++;
-    else if (!from) report.skipped.noSender++;
-    else if (me.has(from.address)) {
-      const { to, cc } = recipientsOf(i);
-      if (to.length + cc.length === 0) report.skipped.onlyToSelf++;
-      else {
-        isSent[stepCount] = 1;
-        steps[stepCount++] = i;
-        sentSteps++;
-      }
-    } else if (table.listMail(i)) report.skipped.listMail++;
-    else steps[stepCount++] = i;
-  }
-  order.length = 0;
-
-  // Even on two cores one worker pays: it reads and parses bodies while this thread
-  // detects and writes.
+  // With the detector, and the user's addresses known before reading (given, or saved
+  // from an earlier import), the worker starts on the messages they sent while pass 1
+  // is still reading headers, instead of leaving the second core idle until the replay.
   const cpus = availableParallelism();
-  const threadsWanted = opts.threads ?? (sentSteps >= 500 && cpus >= 2 ? Math.min(3, cpus - 1) : 0);
-  const parser = threadsWanted > 0 ? workerBodyParser(threadsWanted, opts.detect ? await detectorModule() : undefined) : inlineBodyParser();
-  // Sent bodies in flight: enough to keep workers busy while the sink writes a batch to
-  // the ledger (a body is a few KB). What the detector found is a few hundred bytes, so
-  // with detection in the workers they can run a whole ledger batch ahead (2,000
-  // messages, 800 of them sent, in the generated mailbox; 4,096 ahead cost 25 MB more
-  // for no more speed). Inline, only the next read overlaps (parsing further ahead on one
-  // thread only makes bodies outlive young-generation GC).
-  const lookahead = threadsWanted > 0 ? (opts.detect ? 1024 : 64 * threadsWanted) : 2;
-  const ahead = new Map<number, Promise<SentBody>>();
-  let nextFetch = 0;
-  const detect = opts.detect;
-  const fetchThrough = (k: number) => {
-    for (; nextFetch < stepCount && (nextFetch <= k || ahead.size < lookahead); nextFetch++) {
-      if (!isSent[nextFetch]) continue;
-      const i = steps[nextFetch];
-      const body: Promise<SentBody> = detect
-        ? parser.detectAt(table.placeOf(i), { sentAt: table.dateOf(i), subject: table.subjectAt(i), ...detect }).then(({ found }) => ({ text: null, html: null, found }))
-        : parser.parseAt(table.placeOf(i));
-      body.catch(() => undefined); // handled when its turn comes
-      ahead.set(nextFetch, body);
-    }
-  };
-
-  const threadsSeen = new Set<string>();
-  try {
-    let replayed = 0;
-    for (let k = 0; k < stepCount; k++) {
-      const i = steps[k];
-      const threadId = threadIds[i];
-      replayed++;
-      if (replayed % PROGRESS_EVERY === 0) {
-        opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
-      }
-      if (isSent[k]) {
-        fetchThrough(k);
-        let body: SentBody;
-        try {
-          body = await ahead.get(k)!;
-        } catch (e) {
-          if (e instanceof DetectorError) throw e;
-          fail(table.placeOf(i), e);
-          continue;
-        } finally {
-          ahead.delete(k);
+  const likelyMine = new Set([...(opts.me ?? []), ...(opts.known ?? [])].map(normaliseAddress));
+  const startEarly = opts.early !== false && !!opts.detect && likelyMine.size > 0 && opts.threads !== 0 && cpus >= 2 && plan.totalBytes >= EARLY_START_BYTES;
+  const threadsEarly = startEarly ? (opts.threads ?? Math.min(3, cpus - 1)) : 0;
+  let parser: BodyParser | null = startEarly ? workerBodyParser(threadsEarly, await detectorModule()) : null;
+  const early = new Map<number, Promise<Detected>>();
+  const detectEarly =
+    startEarly && opts.detect
+      ? (table: MessageTable, i: number) => {
+          const from = table.fromOf(i);
+          if (early.size >= EARLY_MAX || !from || !likelyMine.has(from.address) || table.autoReply(i)) return;
+          const found = parser!.detectAt(table.placeOf(i), { sentAt: table.dateOf(i), subject: table.subjectAt(i), ...opts.detect! });
+          found.catch(() => undefined); // handled when its turn comes
+          early.set(i, found);
+          report.detectedEarly++;
         }
-        const { to, cc } = recipientsOf(i);
-        await sink.sent(
-          {
-            threadId,
-            messageId: table.messageId[i],
-            internetMessageId: table.syntheticId(i) ? null : table.messageId[i],
-            subject: table.subjectAt(i),
-            to,
-            cc,
-            sentAt: table.dateOf(i),
-          },
-          body,
-        );
-        report.sent++;
-      } else {
-        await sink.received({ threadId, messageId: table.messageId[i], from: table.fromOf(i)!, subject: table.subjectAt(i), receivedAt: table.dateOf(i) });
-        report.received++;
-      }
-      threadsSeen.add(threadId);
-    }
-    opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
+      : undefined;
+
+  try {
+    return await readAndReplay();
   } finally {
-    await Promise.allSettled(ahead.values());
-    await parser.close();
+    // Ends the worker, and with it anything pass 1 asked for that is no longer wanted
+    // (after OwnerUnknownError, say): nothing waits on those.
+    await parser?.close();
   }
-  report.threads = threadsSeen.size;
-  report.elapsedMs = Math.round(performance.now() - started);
-  return report;
+
+  async function readAndReplay(): Promise<ScanReport> {
+    // Pass 1: headers of everything. What only this pass needs is gone when it returns.
+    const { table, threadIds } = await readHeaders(plan, opts, report, fail, detectEarly);
+    if (opts.requireMail && table.length === 0) throw new NoMailError(path, plan.totalBytes, report.messages, report.errors, report.undated);
+    if (opts.requireOwner && report.me.method === "none" && table.length > 0) throw new OwnerUnknownError(report.me, report.messages);
+    const me = new Set(report.me.addresses);
+
+    // Pass 2: replay oldest first; ties keep file order. Decide first what each
+    // message is, so sent bodies can be read and parsed a little ahead of the sink.
+    const order = Array.from({ length: table.length }, (_, i) => i).sort((a, b) => table.dateOf(a) - table.dateOf(b) || a - b);
+    const notMe = (cs: Counterpart[]) => dedupe(cs.filter((c) => !me.has(c.address)));
+    const recipientsOf = (i: number) => {
+      const to = notMe(table.toOf(i));
+      const cc = notMe(table.ccOf(i)).filter((c) => !to.some((t) => t.address === c.address));
+      return { to, cc };
+    };
+    // Steps in replay order: a message index each, sent ones marked.
+    const steps = new Int32Array(order.length);
+    const isSent = new Uint8Array(order.length);
+    let stepCount = 0;
+    let sentSteps = 0;
+    for (const i of order) {
+      const from = table.fromOf(i);
+      if (table.autoReply(i)) report.skipped.autoReply++;
+      else if (!from) report.skipped.noSender++;
+      else if (me.has(from.address)) {
+        const { to, cc } = recipientsOf(i);
+        if (to.length + cc.length === 0) report.skipped.onlyToSelf++;
+        else {
+          isSent[stepCount] = 1;
+          steps[stepCount++] = i;
+          sentSteps++;
+        }
+      } else if (table.listMail(i)) report.skipped.listMail++;
+      else steps[stepCount++] = i;
+    }
+    order.length = 0;
+
+    // Even on two cores one worker pays: it reads and parses bodies while this thread
+    // detects and writes.
+    const threadsWanted = parser ? threadsEarly : (opts.threads ?? (sentSteps >= 500 && cpus >= 2 ? Math.min(3, cpus - 1) : 0));
+    parser ??= threadsWanted > 0 ? workerBodyParser(threadsWanted, opts.detect ? await detectorModule() : undefined) : inlineBodyParser();
+    const bodies = parser;
+    if (early.size) {
+      // What pass 1 asked for that the replay won't use (not the user's after all, or skipped).
+      const used = new Set<number>();
+      for (let k = 0; k < stepCount; k++) if (isSent[k]) used.add(steps[k]);
+      for (const i of early.keys()) if (!used.has(i)) early.delete(i);
+    }
+    // Sent bodies in flight: enough to keep workers busy while the sink writes a batch to
+    // the ledger (a body is a few KB). What the detector found is a few hundred bytes, so
+    // with detection in the workers they can run a whole ledger batch ahead (2,000
+    // messages, 800 of them sent, in the generated mailbox; 4,096 ahead cost 25 MB more
+    // for no more speed). Inline, only the next read overlaps (parsing further ahead on one
+    // thread only makes bodies outlive young-generation GC).
+    const lookahead = threadsWanted > 0 ? (opts.detect ? 1024 : 64 * threadsWanted) : 2;
+    const ahead = new Map<number, Promise<SentBody>>();
+    let nextFetch = 0;
+    const detect = opts.detect;
+    const fetchThrough = (k: number) => {
+      for (; nextFetch < stepCount && (nextFetch <= k || ahead.size < lookahead); nextFetch++) {
+        if (!isSent[nextFetch]) continue;
+        const i = steps[nextFetch];
+        const asked = early.get(i); // by pass 1
+        early.delete(i);
+        const body: Promise<SentBody> = detect
+          ? (asked ?? bodies.detectAt(table.placeOf(i), { sentAt: table.dateOf(i), subject: table.subjectAt(i), ...detect })).then(({ found }) => ({ text: null, html: null, found }))
+          : bodies.parseAt(table.placeOf(i));
+        body.catch(() => undefined); // handled when its turn comes
+        ahead.set(nextFetch, body);
+      }
+    };
+
+    const threadsSeen = new Set<string>();
+    try {
+      let replayed = 0;
+      for (let k = 0; k < stepCount; k++) {
+        const i = steps[k];
+        const threadId = threadIds[i];
+        replayed++;
+        if (replayed % PROGRESS_EVERY === 0) {
+          opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
+        }
+        if (isSent[k]) {
+          fetchThrough(k);
+          let body: SentBody;
+          try {
+            body = await ahead.get(k)!;
+          } catch (e) {
+            if (e instanceof DetectorError) throw e;
+            fail(table.placeOf(i), e);
+            continue;
+          } finally {
+            ahead.delete(k);
+          }
+          const { to, cc } = recipientsOf(i);
+          await sink.sent(
+            {
+              threadId,
+              messageId: table.messageId[i],
+              internetMessageId: table.syntheticId(i) ? null : table.messageId[i],
+              subject: table.subjectAt(i),
+              to,
+              cc,
+              sentAt: table.dateOf(i),
+            },
+            body,
+          );
+          report.sent++;
+        } else {
+          await sink.received({ threadId, messageId: table.messageId[i], from: table.fromOf(i)!, subject: table.subjectAt(i), receivedAt: table.dateOf(i) });
+          report.received++;
+        }
+        threadsSeen.add(threadId);
+      }
+      opts.onProgress?.({ phase: "replay", messages: replayed, bytes: totalBytes, totalBytes, errors: report.errors });
+    } finally {
+      await Promise.allSettled(ahead.values());
+    }
+    report.threads = threadsSeen.size;
+    report.elapsedMs = Math.round(performance.now() - started);
+    return report;
+  }
 }
 
 /**
@@ -291,6 +346,7 @@ async function readHeaders(
   opts: ScanOptions,
   report: ScanReport,
   fail: (raw: { source: string; index: number; offset: number | null }, e: unknown) => void,
+  added?: (table: MessageTable, i: number) => void,
 ): Promise<{ table: MessageTable; threadIds: string[] }> {
   const { totalBytes } = plan;
   const table = new MessageTable();
@@ -328,7 +384,8 @@ async function readHeaders(
           from: m.from ? table.person(m.from).address : null,
           recipients,
         });
-        table.add({ ...m, date: m.date }, raw);
+        const i = table.add({ ...m, date: m.date }, raw);
+        added?.(table, i);
       }
     } catch (e) {
       fail(raw, e);
