@@ -3,7 +3,7 @@
 // reports messages/s, MB/s and peak RSS. Targets: ≥ 5,000 messages/s, < 300 MB.
 // The detector runs where `kept scan` runs it: in the parsing worker, beside the parse.
 // Run: npx tsx bench/scan.ts   (BENCH_MESSAGES=20000 for a quicker run, BENCH_DETECT=0 to leave the detector out,
-// BENCH_DETECT=main to run it on the main thread instead, BENCH_MBOX=FILE to scan a mailbox written before with
+// BENCH_DETECT=main to run it on the main thread instead, BENCH_EARLY=0 not to start the worker during the first pass, BENCH_MBOX=FILE to scan a mailbox written before with
 // --generate instead of writing one)
 import { execFileSync } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
@@ -202,6 +202,7 @@ export async function benchScan(): Promise<Record<string, unknown>> {
       me: [ME],
       threads: process.env.BENCH_THREADS === undefined ? undefined : Number(process.env.BENCH_THREADS),
       detect: where === "worker" ? { timeZone: "Europe/London", locale: "en-GB" } : undefined,
+      early: process.env.BENCH_EARLY !== "0",
       onProgress: (p) => {
         sample();
         if (p.phase === "replay" && readSeconds === 0) {
