@@ -505,6 +505,9 @@ async function runImports(jobs) {
   if (panel) panel.setAttribute("aria-busy", "true");
   var total = { messages: 0, created: 0, kept: 0, chased: 0, errorCount: 0, errors: [], unknownMe: null };
   var problems = [];
+  // The last import's result is about that one.
+  var previous = $("import-result");
+  if (previous) previous.remove();
   announce("Import started.");
   for (var i = 0; i < jobs.length; i++) {
     var job = jobs[i];
@@ -520,7 +523,10 @@ async function runImports(jobs) {
   var status = $("import-status");
   if (status) status.hidden = true;
   if (problems.length) showError(new ApiError(problems.join(" ")));
-  if (problems.length === jobs.length) return;
+  if (problems.length === jobs.length) {
+    announce("Import stopped.", null, true); // the alert says why; "started" no longer shows
+    return;
+  }
   var open = total.created - total.kept;
   var summary = "Read " + plural(total.messages, "message") + ": found " + plural(total.created, "promise") + ", " + total.kept + " already kept" +
     (total.chased ? ", " + total.chased + " chased you" : "") + ". " + (open > 0 ? plural(open, "person is", "people are") + " still waiting." : "Nobody is left waiting.");

@@ -202,6 +202,10 @@ describe.runIf(available)("dashboard in a browser", () => {
     const alert = page.locator("#alert");
     await alert.getByText("This doesn't look like mail.", { exact: false }).waitFor();
     expect(await alert.getAttribute("role")).toBe("alert");
+    // The last import's result went with the new import, and no toast still says it started.
+    expect(await page.locator("#import-result").count()).toBe(0);
+    await page.locator("#toast", { hasText: "Import stopped." }).waitFor({ state: "attached" });
+    expect(await page.locator("#toast").evaluate((t) => t.classList.contains("show"))).toBe(false);
     await shot(page, "05-error", false);
     // Named like a mailbox, but nothing in it is mail: the server says so, and nothing is recorded.
     await page.locator("#import-file").setInputFiles({ name: "broken.mbox", mimeType: "application/mbox", buffer: Buffer.from("From nobody\nthis is not a header\n\nnor is this\n") });
