@@ -58,6 +58,13 @@ describe.runIf(available)("the Worker in workerd", () => {
     const items = ((await list.json()) as { items: Array<{ reminderCount: number; nextReminderAt: number }> }).items;
     expect(items[0]!.reminderCount).toBe(1);
     expect(items[0]!.nextReminderAt).toBeGreaterThan(Date.now());
+    // The side panel: one statement over HTTP to the libSQL server, the account found in it.
+    const panel = await mf.dispatchFetch("http://127.0.0.1:8787/api/panel?counterpart=BEN@example.com&threadId=w-1");
+    expect(panel.status).toBe(200);
+    const p = (await panel.json()) as { thisThread: Array<{ sentence: string; overdue: boolean }>; otherThreads: unknown[]; templates: unknown[] };
+    expect(p.thisThread.map((c) => [c.sentence, c.overdue])).toEqual([["I'll get back to you with the revised quote tomorrow.", true]]);
+    expect(p.otherThreads).toEqual([]);
+    expect(p.templates.length).toBeGreaterThanOrEqual(3);
   });
 
   it("refuses a public host in local mode, as on Node", async () => {
