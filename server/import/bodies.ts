@@ -80,7 +80,13 @@ type Pending = { resolve: (b: Body & Partial<Detected>) => void; reject: (e: Err
  * edit makes a new one; building takes ~50 ms), or, where esbuild isn't
  * installed, the TypeScript file itself, which the worker loads through tsx.
  */
-export async function detectorModule(): Promise<{ url: string; tsx: boolean }> {
+export function detectorModule(): Promise<{ url: string; tsx: boolean }> {
+  // Once a process: a server imports many uploads, and its sources don't change under it.
+  return (detectorBuilt ??= buildDetector());
+}
+let detectorBuilt: Promise<{ url: string; tsx: boolean }> | null = null;
+
+async function buildDetector(): Promise<{ url: string; tsx: boolean }> {
   const entry = projectPath("server/import/detection.ts");
   let esbuild: typeof import("esbuild");
   try {

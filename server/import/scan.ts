@@ -192,17 +192,16 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
   const threadsEarly = startEarly ? (opts.threads ?? Math.min(3, cpus - 1)) : 0;
   let parser: BodyParser | null = startEarly ? workerBodyParser(threadsEarly, await detectorModule()) : null;
   const early = new Map<number, Promise<Detected>>();
-  const detectEarly =
-    startEarly && opts.detect
-      ? (table: MessageTable, i: number) => {
-          const from = table.fromOf(i);
-          if (early.size >= EARLY_MAX || !from || !likelyMine.has(from.address) || table.autoReply(i)) return;
-          const found = parser!.detectAt(table.placeOf(i), { sentAt: table.dateOf(i), subject: table.subjectAt(i), ...opts.detect! });
-          found.catch(() => undefined); // handled when its turn comes
-          early.set(i, found);
-          report.detectedEarly++;
-        }
-      : undefined;
+  const detectEarly = startEarly
+    ? (table: MessageTable, i: number) => {
+        const from = table.fromOf(i);
+        if (early.size >= EARLY_MAX || !from || !likelyMine.has(from.address) || table.autoReply(i)) return;
+        const found = parser!.detectAt(table.placeOf(i), { sentAt: table.dateOf(i), subject: table.subjectAt(i), ...opts.detect! });
+        found.catch(() => undefined); // handled when its turn comes
+        early.set(i, found);
+        report.detectedEarly++;
+      }
+    : undefined;
 
   try {
     return await readAndReplay();
@@ -250,8 +249,8 @@ async function scan(path: string, sink: ScanSink, opts: ScanOptions): Promise<Sc
     }
     order.length = 0;
 
-    // Even on two cores one worker pays: it reads and parses bodies while this thread
-    // detects and writes.
+    // Even on two cores one worker pays: it reads and parses bodies (and, with `detect`,
+    // runs the detector) while this thread feeds the sink.
     const threadsWanted = parser ? threadsEarly : (opts.threads ?? (sentSteps >= 500 && cpus >= 2 ? Math.min(3, cpus - 1) : 0));
     parser ??= threadsWanted > 0 ? workerBodyParser(threadsWanted, opts.detect ? await detectorModule() : undefined) : inlineBodyParser();
     const bodies = parser;
