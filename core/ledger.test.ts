@@ -49,6 +49,8 @@ const actions: Record<LedgerAction["type"], LedgerAction> = {
   remind: { type: "remind", at: Date.parse("2026-11-20T09:00:00Z") },
   reopen: { type: "reopen", at: later },
   renew: { type: "renew", at: later, newId: "c2", newDueDate: "2026-11-27" },
+  "update-not-sent": { type: "update-not-sent", at: later, error: "mailbox full" },
+  "renewal-undone": { type: "renewal-undone", at: later, error: "mailbox full" },
 };
 
 // from-state × action → resulting state, or "refused"
@@ -75,6 +77,13 @@ const table: Array<[CommitmentStatus, LedgerAction["type"], CommitmentStatus | "
   ["dismissed", "reopen", "open"],
   ["dismissed", "keep", "refused"],
   ["dismissed", "renew", "refused"],
+  // Only the promise an update opened ends when the update can't be sent (see below for that one).
+  ["open", "update-not-sent", "refused"],
+  ["kept", "update-not-sent", "refused"],
+  // Only a promise kept by an update is owed again when that update can't be sent.
+  ["kept", "renewal-undone", "refused"],
+  ["open", "renewal-undone", "refused"],
+  ["dismissed", "renewal-undone", "refused"],
 ];
 
 describe("state machine", () => {
@@ -97,6 +106,28 @@ describe("state machine", () => {
       expect(t.reminders).toEqual({ cancelFuture: true, createAt: null });
       expect(t.commitment.nextReminderAt).toBeNull();
     }
+  });
+
+  it("an update that can't be sent ends the promise it opened and makes the one it kept owed again", () => {
+    const opened = commitment("open", { id: "c2", source: "update", renewedFromId: "c1" });
+    const ended = transition(opened, actions["update-not-sent"], s);
+    expect(ended.commitment.status).toBe("dismissed");
+    expect(ended.commitment.dismissedReason).toBe("update-not-sent");
+    expect(ended.history).toEqual({ at: later, type: "not_sent", detail: { error: "mailbox full" } });
+    expect(ended.reminders).toEqual({ cancelFuture: true, createAt: null });
+
+    const renewed = transition(commitment("open"), actions.renew, s).commitment;
+    const owed = transition(renewed, actions["renewal-undone"], s);
+    expect(owed.commitment.status).toBe("open");
+    expect(owed.commitment.renewedToId).toBeNull();
+    expect(owed.commitment.keptAt).toBeNull();
+    expect(owed.history.type).toBe("reopened");
+    expect(owed.history.detail).toMatchObject({ was: "kept", because: "update-not-sent", newId: "c2", error: "mailbox full" });
+    // Its next follow-up comes soon, as after a chase, not on the old schedule.
+    expect(owed.reminders.cancelFuture).toBe(true);
+    expect(owed.reminders.createAt).toBe(owed.commitment.nextReminderAt);
+    expect(owed.commitment.nextReminderAt!).toBeGreaterThan(later);
+    expect(owed.commitment.nextReminderAt! - later).toBeLessThan(3 * 86_400_000);
   });
 
   it("a chase marks it chased and brings the reminder forward", () => {

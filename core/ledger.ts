@@ -12,7 +12,11 @@ export type LedgerAction =
   | { type: "chase"; at: number; messageId: string; receivedAt?: number }
   | { type: "remind"; at: number }
   | { type: "reopen"; at: number }
-  | { type: "renew"; at: number; newId: string; newDueDate: string };
+  | { type: "renew"; at: number; newId: string; newDueDate: string }
+  // A "no news yet" update that could not be sent, for good (the provider refused it):
+  // the promise it opened ends, and the promise it was to keep is owed again.
+  | { type: "update-not-sent"; at: number; error: string }
+  | { type: "renewal-undone"; at: number; error: string };
 
 export interface ReminderChange {
   /** Remove the follow-up events still to come. */
@@ -50,6 +54,8 @@ const pastTense: Record<LedgerAction["type"], string> = {
   remind: "reminded",
   reopen: "reopened",
   renew: "renewed with an update",
+  "update-not-sent": "ended for an update that wasn't sent",
+  "renewal-undone": "owed again",
 };
 
 export function transition(c: Commitment, action: LedgerAction, s: WorkSettings): Transition {
@@ -135,6 +141,25 @@ export function transition(c: Commitment, action: LedgerAction, s: WorkSettings)
         commitment: { ...base, status: "kept", keptAt: at, keptMessageId: null, renewedToId: action.newId, snoozedUntil: null, nextReminderAt: null },
         history: { at, type: "renewed", detail: { newId: action.newId, newDueDate: action.newDueDate } },
         reminders: { cancelFuture: true, createAt: null },
+      };
+    }
+    case "update-not-sent": {
+      // Only the promise an update opened: the person was never told the new date.
+      if (c.source !== "update" || !isActive(c)) refuse(c, action.type);
+      return {
+        commitment: { ...base, status: "dismissed", dismissedReason: "update-not-sent", snoozedUntil: null, nextReminderAt: null },
+        history: { at, type: "not_sent", detail: { error: action.error } },
+        reminders: { cancelFuture: true, createAt: null },
+      };
+    }
+    case "renewal-undone": {
+      // The promise an unsent update was to keep: open again, its next follow-up soon.
+      if (c.status !== "kept" || !c.renewedToId) refuse(c, action.type);
+      const when = chasedReminder(at, null, s);
+      return {
+        commitment: { ...base, status: "open", keptAt: null, keptMessageId: null, renewedToId: null, nextReminderAt: when },
+        history: { at, type: "reopened", detail: { was: c.status, because: "update-not-sent", newId: c.renewedToId, error: action.error } },
+        reminders: { cancelFuture: true, createAt: when },
       };
     }
   }

@@ -83,7 +83,11 @@ export type HistoryType =
   | "dismissed"
   | "renewed"
   | "reopened"
-  | "rescheduled";
+  | "rescheduled"
+  /** An update Kept was to send could not be sent (the provider refused it for good). */
+  | "not_sent"
+  /** A follow-up event could not be put on (or taken off) the calendar. */
+  | "not_placed";
 
 export interface HistoryEntry {
   at: number;

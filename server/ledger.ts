@@ -184,7 +184,33 @@ export class Ledger {
       ...deps,
       placeEvents: (accountId) => this.placeEvents(accountId),
       reschedule: (accountId, before, changedAt) => this.reschedule(accountId, before, changedAt),
+      failed: (op, error) => this.operationFailed(op, error),
     });
+  }
+
+  /**
+   * The provider refused an operation for good: said where the user looks. An
+   * update that can't be sent ends the promise it opened, and the promise it was
+   * to keep is owed again; an event that can't be placed is noted in the history.
+   */
+  private async operationFailed(op: OutboxRow, error: string): Promise<void> {
+    if (!op.commitmentId) return; // a check-in's event: counted in the summary's delivery figures
+    const now = this.deps.clock();
+    const pending: Pending = { outboxKeys: [] };
+    await this.db.transaction(async (tx) => {
+      const account = await getAccount(tx, op.accountId);
+      const c = account && (await getCommitment(tx, op.accountId, op.commitmentId!));
+      if (!account || !c) return;
+      if (op.op !== "send_reply") {
+        await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: now, type: "not_placed", detail: { op: op.op, error } });
+        return;
+      }
+      if (c.source === "update" && isActive(c)) await this.apply(tx, account, c, { type: "update-not-sent", at: now, error }, pending);
+      else await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: now, type: "not_sent", detail: { error } });
+      const old = c.renewedFromId ? await getCommitment(tx, op.accountId, c.renewedFromId) : undefined;
+      if (old && old.status === "kept" && old.renewedToId === c.id) await this.apply(tx, account, old, { type: "renewal-undone", at: now, error }, pending);
+    });
+    await this.outbox.drain(pending.outboxKeys);
   }
 
   private get db() {

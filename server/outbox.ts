@@ -12,7 +12,12 @@ import { accountRef, type AccountRow, type OutboxRow } from "./store";
 
 const MINUTE = 60_000;
 const LEASE_MS = 2 * MINUTE;
-const MAX_ATTEMPTS = 12;
+/**
+ * A failure the provider says may pass (a 429, a 5xx, no answer) is retried for as
+ * long as it lasts, the wait doubling from 30 s up to this: an outage loses nothing.
+ * Only a refusal (a 4xx) ends an operation as failed, and the ledger is told.
+ */
+const MAX_BACKOFF_MS = 6 * 3_600_000;
 const PROVIDER_CONCURRENCY = 8;
 /** The message id a renewed promise holds until the update it lives in is seen as sent. */
 export const COMPOSED_PREFIX = "kept-update-";
@@ -36,6 +41,8 @@ interface Outcomes {
   outbox: Array<{ id: number; state: OutboxRow["state"]; result: string | null; lastError: string | null; nextAttemptAt: number | null; attempts: number | null }>;
   reminders: Array<{ id: string; eventId: string | null; state: "created" | "deleted" }>;
   other: Write[];
+  /** Refused for good: told to the ledger once the batch is recorded. */
+  failed: Array<{ op: OutboxRow; error: string }>;
 }
 
 export interface DrainResult {
@@ -64,10 +71,14 @@ export interface OutboxDeps {
   placeEvents(accountId: string): Promise<number>;
   /** Moves what was planned before a change of zone, working days or hours (a reschedule note). */
   reschedule(accountId: string, before: WorkSettings, changedAt: number): Promise<{ followUps: number; checkIns: number }>;
+  /** An operation the provider refused for good: the ledger records it where the user will see it. */
+  failed?(op: OutboxRow, error: string): Promise<void>;
 }
 
 export class Outbox {
   private readonly db: Db;
+  /** Accounts a provider asked to slow down (a 429), until when: their calls wait without using an attempt. */
+  private readonly throttled = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDeps) {
     this.db = deps.db;
@@ -146,19 +157,28 @@ export class Outbox {
       if (lane) lane.push(op);
       else byAccount.set(op.accountId, [op]);
     }
-    const out: Outcomes = { outbox: [], reminders: [], other: [] };
+    const out: Outcomes = { outbox: [], reminders: [], other: [], failed: [] };
     const createdNow = new Map<string, string>(); // reminder id → event id, from this batch
+    const sentNow = new Map<string, string>(); // renewed promise id → the sent update's message id, from this batch
     const lanes = [...byAccount.values()];
     const worker = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
         for (const op of lane) {
-          const outcome = await this.perform(op, accounts.get(op.accountId), now, out, createdNow);
+          const outcome = await this.perform(op, accounts.get(op.accountId), now, out, createdNow, sentNow);
           result[outcome]++;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(PROVIDER_CONCURRENCY, lanes.length) }, worker));
     await this.record(out, now);
+    for (const f of out.failed) {
+      try {
+        await this.deps.failed?.(f.op, f.error);
+      } catch (e) {
+        if (e instanceof SimulatedCrash) throw e;
+        console.error(`outbox: could not record that ${f.op.key} failed`, e);
+      }
+    }
     return result;
   }
 
@@ -202,10 +222,20 @@ export class Outbox {
     now: number,
     out: Outcomes,
     createdNow: Map<string, string>,
+    sentNow: Map<string, string>,
   ): Promise<keyof DrainResult> {
     const o = schema.outbox;
     const set = (state: OutboxRow["state"], result: Record<string, unknown> | null, extra: { lastError?: string | null; nextAttemptAt?: number | null; attempts?: number | null } = {}) =>
       out.outbox.push({ id: op.id, state, result: result ? JSON.stringify(result) : null, lastError: extra.lastError ?? null, nextAttemptAt: extra.nextAttemptAt ?? null, attempts: extra.attempts ?? null });
+    const until = this.throttled.get(op.accountId);
+    if (until !== undefined) {
+      if (until > now && op.op !== "place_events" && op.op !== "reschedule") {
+        // The provider asked this account to wait: don't call it, and don't count an attempt.
+        set("pending", null, { nextAttemptAt: until, attempts: op.attempts - 1 });
+        return "retrying";
+      }
+      if (until <= now) this.throttled.delete(op.accountId);
+    }
     try {
       if (!account) {
         set("skipped", { reason: "account gone" });
@@ -282,10 +312,15 @@ export class Outbox {
       if (op.op === "send_reply") {
         if (!this.deps.mail) throw new ProviderError("Kept has no mail connection for this account; reconnect it to send updates.", 503, true);
         const p = op.payload as Record<string, unknown>;
+        const inReplyTo = await this.answering(op, p.inReplyToMessageId as string, now, sentNow);
+        if ("waitUntil" in inReplyTo) {
+          set("pending", null, { nextAttemptAt: inReplyTo.waitUntil, attempts: op.attempts - 1 });
+          return "retrying";
+        }
         const sent = await this.deps.mail.sendReply(ref, {
           key: op.key,
           threadId: p.threadId as string,
-          inReplyToMessageId: p.inReplyToMessageId as string,
+          inReplyToMessageId: inReplyTo.messageId,
           to: p.to as Counterpart[],
           subject: p.subject as string,
           bodyText: p.bodyText as string,
@@ -293,6 +328,9 @@ export class Outbox {
         });
         this.deps.afterProviderCall?.(op);
         set("done", { messageId: sent.messageId });
+        if (op.commitmentId) sentNow.set(op.commitmentId, sent.messageId);
+        // Sent: the reply's text is a message body now, and Kept keeps none.
+        out.other.push(this.forgetBody(op.id));
         // The sent update is the message the renewed promise lives in.
         out.other.push(
           this.db.run(sql`
@@ -309,14 +347,56 @@ export class Outbox {
       const pe = e instanceof ProviderError ? e : null;
       const retryable = pe ? pe.retryable : true;
       const message = e instanceof Error ? e.message : String(e);
-      if (!retryable || op.attempts >= MAX_ATTEMPTS) {
+      if (!retryable) {
         set("failed", null, { lastError: message });
+        if (op.op === "send_reply") out.other.push(this.forgetBody(op.id));
+        out.failed.push({ op, error: message });
         return "failed";
       }
-      const backoff = Math.min(30_000 * 2 ** (op.attempts - 1), 6 * 3_600_000);
+      if (pe?.status === 429) {
+        // Slow down the whole account, not just this call: its other operations wait too.
+        // Being asked to wait is not the operation's failure, so it doesn't use an attempt.
+        const wait = Math.max(pe.retryAfterMs ?? 0, 1_000);
+        this.throttled.set(op.accountId, now + wait);
+        set("pending", null, { lastError: message, nextAttemptAt: now + wait, attempts: op.attempts - 1 });
+        return "retrying";
+      }
+      const backoff = Math.min(30_000 * 2 ** Math.min(op.attempts - 1, 20), MAX_BACKOFF_MS);
       set("pending", null, { lastError: message, nextAttemptAt: now + Math.max(backoff, pe?.retryAfterMs ?? 0) });
       return "retrying";
     }
   }
 
+
+  /** Removes a reply's text from its operation once it needs no more attempts. */
+  private forgetBody(id: number): Write {
+    return this.db.run(sql`update outbox set payload = json_remove(payload, '$.bodyText', '$.bodyHtml') where id = ${id}`);
+  }
+
+  /**
+   * The message an update answers. An update renewed from another update answers
+   * that one, whose id is known only once it is sent: wait while it is still to
+   * be sent; if it never will be, answer the message before it in the chain.
+   */
+  private async answering(op: OutboxRow, messageId: string, now: number, sentNow: Map<string, string>): Promise<{ messageId: string } | { waitUntil: number }> {
+    const c = schema.commitments;
+    const o = schema.outbox;
+    for (let hops = 0; messageId.startsWith(COMPOSED_PREFIX) && hops < 100; hops++) {
+      const holder = messageId.slice(COMPOSED_PREFIX.length); // the promise the earlier update opened
+      const known = sentNow.get(holder);
+      if (known) return { messageId: known };
+      const [row] = await this.db.select({ messageId: c.messageId, from: c.renewedFromId }).from(c).where(and(eq(c.accountId, op.accountId), eq(c.id, holder)));
+      if (!row) break;
+      if (!row.messageId.startsWith(COMPOSED_PREFIX)) return { messageId: row.messageId };
+      const [earlier] = await this.db.select({ state: o.state, nextAttemptAt: o.nextAttemptAt, result: o.result }).from(o).where(eq(o.key, `reply:${holder}`));
+      if (earlier?.state === "pending") return { waitUntil: Math.max(earlier.nextAttemptAt, now) + 1000 };
+      if (earlier?.state === "done" && typeof earlier.result?.messageId === "string") return { messageId: earlier.result.messageId };
+      // Never sent (refused, or composed by the user): answer what that update answered.
+      const [before] = row.from ? await this.db.select({ messageId: c.messageId }).from(c).where(and(eq(c.accountId, op.accountId), eq(c.id, row.from))) : [];
+      if (!before) break;
+      messageId = before.messageId;
+    }
+    if (messageId.startsWith(COMPOSED_PREFIX)) throw new ProviderError("the message this update answers was never sent, so there is nothing to reply to", 409, false);
+    return { messageId };
+  }
 }

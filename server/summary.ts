@@ -15,6 +15,12 @@ export interface Summary {
   medianHoursToGetBack: number | null;
   weekly: Array<{ weekStart: string; made: number; kept: number }>;
   waited: Array<{ label: string; count: number }>;
+  /**
+   * Calendar events and updates Kept has not got through to the provider yet:
+   * `delayed` are being retried (an outage, a 429), `failed` were refused in the
+   * last 30 days (their promises' histories say which), with the latest reason.
+   */
+  delivery: { delayed: number; failed: number; lastError: string | null };
 }
 
 const BUCKETS: Array<{ label: string; max: number }> = [
@@ -76,7 +82,25 @@ export async function summarise(db: Db, account: AccountRow, now: number, weeks 
   const waited = BUCKETS.map((b) => ({ label: b.label, count: 0 }));
   for (const d of waitedDays) waited[BUCKETS.findIndex((b) => d <= b.max)]!.count++;
 
+  const o = schema.outbox;
+  const troubled = await db
+    .select({ state: o.state, lastError: o.lastError })
+    .from(o)
+    .where(
+      and(
+        eq(o.accountId, account.id),
+        sql`((${o.state} = 'pending' and ${o.lastError} is not null) or (${o.state} = 'failed' and ${o.updatedAt} >= ${now - 30 * 86_400_000}))`,
+      ),
+    )
+    .orderBy(sql`${o.updatedAt} desc`);
+  const delivery = {
+    delayed: troubled.filter((t) => t.state === "pending").length,
+    failed: troubled.filter((t) => t.state === "failed").length,
+    lastError: troubled[0]?.lastError ?? null,
+  };
+
   return {
+    delivery,
     open: Number(counts?.open ?? 0),
     overdue: Number(counts?.overdue ?? 0),
     chased: Number(counts?.chased ?? 0),

@@ -443,4 +443,148 @@ describe("a flaky provider and a crash mid-sweep", () => {
     expect(totalCrashes).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe("a provider that is down for long, throttles, or refuses", () => {
+  const eight = Array.from({ length: 8 }, (_, i) => ({ name: `Person ${i}`, address: `p${i}@example.com` }));
+
+  it("an outage longer than a day loses nothing: every event is placed once it ends, none given up", async () => {
+    world = await makeWorld({ start: "2026-11-02T08:00:00Z", faults: { failRate: 1, lostResponseShare: 0.3, seed: 3 } });
+    const { ledger, accountId, clock, provider } = world;
+    for (const [i, p] of eight.entries()) {
+      await ledger.recordSent(accountId, { threadId: `t${i}`, messageId: `m${i}`, internetMessageId: null, subject: `S${i}`, to: [p], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-06"), "sync");
+    }
+    // Thirty hours of sweeps every ten minutes, every call failing.
+    for (let t = 0; t < 30 * 6; t++) {
+      clock.advance(10 * 60_000);
+      await ledger.sweep();
+    }
+    const db = world.opened.db;
+    let outbox = await db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
+    expect(outbox.filter((o) => o.state === "failed")).toEqual([]);
+    expect(outbox.filter((o) => o.state === "pending").length).toBe(8);
+    const account = (await getAccount(db, accountId))!;
+    const { summarise } = await import("../server/summary");
+    expect((await summarise(db, account, clock.now)).delivery).toMatchObject({ delayed: 8, failed: 0, lastError: expect.stringMatching(/unavailable|timeout/) });
+    // The outage ends: the next sweeps after the backoff place every event, once.
+    provider.setFaults({});
+    for (let t = 0; t < 8; t++) {
+      clock.advance(3_600_000);
+      await ledger.sweep();
+    }
+    outbox = await db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
+    expect(outbox.filter((o) => o.state !== "done")).toEqual([]);
+    expect(provider.eventsFor(accountId).length).toBe(8);
+    expect(new Set(provider.eventsFor(accountId).map((e) => e.key)).size).toBe(8);
+    expect((await summarise(db, account, clock.now)).delivery).toEqual({ delayed: 0, failed: 0, lastError: null });
+  });
+
+  it("a 429 holds back the account's other calls until Retry-After, without using their attempts", async () => {
+    world = await makeWorld({ start: "2026-11-02T08:00:00Z", faults: { rateLimit: { calls: 3, windowMs: 60_000 } } });
+    const { ledger, accountId, clock, provider } = world;
+    const people = Array.from({ length: 12 }, (_, i) => ({ name: `Person ${i}`, address: `q${i}@example.com` }));
+    // Twelve promises in a minute, each event attempted as it is recorded.
+    for (const [i, p] of people.entries()) {
+      await ledger.recordSent(accountId, { threadId: `t${i}`, messageId: `m${i}`, internetMessageId: null, subject: `S${i}`, to: [p], cc: [], sentAt: clock.now }, promise("I'll get back to you.", "2026-11-06"), "sync");
+    }
+    await ledger.sweep();
+    expect(provider.calls).toBe(4);
+    // Three went through, the fourth was told to wait, and nothing else was tried in that minute.
+    expect(provider.eventsFor(accountId).length).toBe(3);
+    expect(provider.failures).toBe(1);
+    const callsThen = provider.calls;
+    clock.advance(30_000);
+    await ledger.sweep();
+    expect(provider.calls).toBe(callsThen);
+    // Each window lets three more through, until all twelve are placed.
+    for (let m = 0; m < 10 && provider.eventsFor(accountId).length < 12; m++) {
+      clock.advance(61_000);
+      await ledger.sweep();
+    }
+    expect(provider.eventsFor(accountId).length).toBe(12);
+    const outbox = await world.opened.db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
+    expect(outbox.every((o) => o.state === "done")).toBe(true);
+    // Waiting for the provider's word used no attempts: each event was made on its first or second try.
+    expect(Math.max(...outbox.map((o) => o.attempts))).toBeLessThanOrEqual(2);
+    // At most one 429 per window: the account was not hammered.
+    expect(provider.failures).toBeLessThanOrEqual(4);
+  });
+
+  it("an update the provider refuses: its promise ends, the one it was to keep is owed again, and no reply text is kept", async () => {
+    world = await makeWorld({ faults: { refuse: { sendReply: "Sending as this mailbox is not allowed" } } });
+    const { ledger, accountId, clock, provider } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    clock.set("2026-11-20T08:00:00Z");
+    const out = await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-27", body: "Hi {{firstName}}, SECRET-MARKER-42 still waiting." });
+    expect(out.reply.delivery).toBe("queued");
+    expect(provider.replies).toHaveLength(0);
+    const db = world.opened.db;
+    const old = (await getCommitment(db, accountId, created[0]!.id))!;
+    const renewed = (await getCommitment(db, accountId, out.renewed.id))!;
+    expect(old.status).toBe("open");
+    expect(old.renewedToId).toBeNull();
+    expect(renewed.status).toBe("dismissed");
+    expect(renewed.dismissedReason).toBe("update-not-sent");
+    expect((await history(db, renewed.id)).map((h) => h.type)).toEqual(["created", "not_sent"]);
+    const oldHistory = await history(db, old.id);
+    expect(oldHistory.at(-1)).toMatchObject({ type: "reopened", detail: { because: "update-not-sent", error: "Sending as this mailbox is not allowed" } });
+    // The old promise is back on the calendar, soon; the new one's event is gone.
+    const events = provider.eventsFor(accountId);
+    expect(events.map((e) => e.key.split(".")[0])).toEqual([`kept:${old.id}`]);
+    expect(events[0]!.start).toBeGreaterThan(clock.now);
+    expect(events[0]!.start - clock.now).toBeLessThan(2 * 86_400_000);
+    // The reply's text was a message body: nothing of it stays in the database.
+    const outbox = await db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
+    expect(JSON.stringify(outbox)).not.toContain("SECRET-MARKER-42");
+    expect(outbox.find((o) => o.op === "send_reply")!.state).toBe("failed");
+    const { summarise } = await import("../server/summary");
+    expect((await summarise(db, (await getAccount(db, accountId))!, clock.now)).delivery).toEqual({ delayed: 0, failed: 1, lastError: "Sending as this mailbox is not allowed" });
+  });
+
+  it("a sent update's text is not kept either", async () => {
+    world = await makeWorld();
+    const { ledger, accountId, clock, provider } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-27", body: "Hi {{firstName}}, SECRET-MARKER-43." });
+    expect(provider.replies[0]!.bodyText).toContain("SECRET-MARKER-43");
+    const outbox = await world.opened.db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
+    expect(outbox.find((o) => o.op === "send_reply")!.state).toBe("done");
+    expect(JSON.stringify(outbox)).not.toContain("SECRET-MARKER-43");
+  });
+
+  it("an update renewed from one not yet sent waits for it, then answers the message it became", async () => {
+    world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 5 } });
+    const { ledger, accountId, clock, provider } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    const first = await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-23" });
+    clock.advance(60_000);
+    const second = await ledger.renewWithUpdate(accountId, first.renewed.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" });
+    expect(provider.replies).toHaveLength(0);
+    provider.setFaults({});
+    for (let i = 0; i < 6 && provider.replies.length < 2; i++) {
+      clock.advance(5 * 60_000);
+      await ledger.sweep();
+    }
+    expect(provider.replies).toHaveLength(2);
+    const [a, b] = provider.replies;
+    expect(a!.key).toBe(`reply:${first.renewed.id}`);
+    expect(a!.inReplyToMessageId).toBe("m1");
+    expect(b!.key).toBe(`reply:${second.renewed.id}`);
+    // Not the placeholder the first update held while unsent: the message it became.
+    expect(b!.inReplyToMessageId).toBe(a!.messageId);
+  });
+
+  it("an update renewed from one that was refused answers the message before it", async () => {
+    world = await makeWorld({ mail: false });
+    const { ledger, accountId, clock } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    // Composed for the user (no mail connection), never seen as sent; then mail is connected.
+    const first = await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-23" });
+    const provider = world.provider;
+    const connected = new Ledger({ ...ledger.deps, mail: provider });
+    clock.advance(60_000);
+    await connected.renewWithUpdate(accountId, first.renewed.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" });
+    expect(provider.replies).toHaveLength(1);
+    expect(provider.replies[0]!.inReplyToMessageId).toBe("m1");
+  });
+});
 }

@@ -13,6 +13,8 @@ export interface FaultPlan {
   rateLimit?: { calls: number; windowMs: number };
   latencyMs?: number;
   seed?: number;
+  /** Calls the provider refuses for good (a 403 with this message), by operation. */
+  refuse?: Partial<Record<"createEvent" | "deleteEvent" | "sendReply", string>>;
 }
 
 export interface StoredEvent extends CalendarEventSpec {
@@ -69,7 +71,7 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
   }
 
   async createEvent(account: AccountRef, event: CalendarEventSpec): Promise<{ eventId: string }> {
-    return this.call(account, () => {
+    return this.call(account, "createEvent", () => {
       if (event.title.length > TITLE_MAX) throw new ProviderError(`subject longer than ${TITLE_MAX} characters`, 400, false);
       if (event.description.length > BODY_MAX) throw new ProviderError("body too large", 400, false);
       if (!(event.end > event.start)) throw new ProviderError("end must be after start", 400, false);
@@ -83,7 +85,7 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
   }
 
   async deleteEvent(account: AccountRef, eventId: string): Promise<void> {
-    return this.call(account, () => {
+    return this.call(account, "deleteEvent", () => {
       const e = this.events.get(eventId);
       if (e && e.accountId !== account.id) throw new ProviderError("not found", 404, false);
       this.events.delete(eventId); // already gone: the adapter treats the provider's 404 as done
@@ -91,7 +93,7 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
   }
 
   async sendReply(account: AccountRef, reply: ReplySpec): Promise<{ messageId: string; sentAt: number }> {
-    return this.call(account, () => {
+    return this.call(account, "sendReply", () => {
       const key = `${account.id}|${reply.key}`;
       const earlier = this.sentByKey.get(key);
       if (earlier) return { messageId: earlier.messageId, sentAt: earlier.sentAt };
@@ -103,7 +105,7 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
     });
   }
 
-  private async call<T>(account: AccountRef, work: () => T): Promise<T> {
+  private async call<T>(account: AccountRef, op: keyof NonNullable<FaultPlan["refuse"]>, work: () => T): Promise<T> {
     this.calls++;
     if (this.faults.latencyMs) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     const limit = this.faults.rateLimit;
@@ -115,6 +117,11 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
         this.failures++;
         throw new ProviderError("too many requests", 429, true, w.start + limit.windowMs - now);
       }
+    }
+    const refusal = this.faults.refuse?.[op];
+    if (refusal) {
+      this.failures++;
+      throw new ProviderError(refusal, 403, false);
     }
     const rate = this.faults.failRate ?? 0;
     if (rate > 0 && this.random() < rate) {

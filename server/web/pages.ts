@@ -157,6 +157,19 @@ ${stat("Median time to get back", hoursAsWords(s.medianHoursToGetBack), "from pr
 </section>`;
 }
 
+/** Follow-ups or updates that haven't reached the provider: being retried, or refused. */
+function deliveryNotice(d: Dashboard) {
+  const { delayed, failed, lastError } = d.summary.delivery;
+  if (!delayed && !failed) return "";
+  const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+  return html`<div class="notice notice-warn" role="status" id="delivery-notice">
+<p class="notice-title">${failed ? "Some calendar changes or updates could not be made" : "Your calendar is not up to date yet"}</p>
+${delayed ? html`<p>${plural(delayed, "change is", "changes are")} waiting for your calendar or mail to answer. Kept keeps retrying; nothing is lost.</p>` : ""}
+${failed ? html`<p>${plural(failed, "change was", "changes were")} refused in the last 30 days. Each promise it touched says so in its history; an update that could not be sent is open again, so you can send it another way.</p>` : ""}
+${lastError ? html`<p class="muted small">Latest reason given: ${lastError}</p>` : ""}
+</div>`;
+}
+
 function waitingSection(d: Dashboard) {
   return html`<section class="section" id="waiting" aria-labelledby="waiting-h">
 <div class="section-head">
@@ -372,6 +385,7 @@ export function dashboardPage(d: Dashboard) {
 ${empty
   ? emptyHero()
   : html`<h1 class="page-title">${waitingHeadline(d.peopleWaiting, d.waitingTotal + d.forgottenTotal)}</h1>
+${deliveryNotice(d)}
 ${figures(d)}
 ${waitingSection(d)}
 ${forgottenSection(d)}
@@ -437,6 +451,8 @@ const HISTORY_LABEL: Record<string, string> = {
   renewed: "You sent a “no news yet” update",
   reopened: "Reopened",
   rescheduled: "Rescheduled",
+  not_sent: "Your update could not be sent",
+  not_placed: "Kept could not update your calendar",
 };
 
 function historyDetail(h: HistoryEntry, p: CommitmentPage): string {
@@ -445,9 +461,12 @@ function historyDetail(h: HistoryEntry, p: CommitmentPage): string {
   if (h.type === "created") return d.source === "import" ? "in imported mail" : d.source === "update" ? "from your update" : "as you sent it";
   if (h.type === "snoozed" && typeof d.until === "number") return `until ${dateTime(d.until, p.today, timeZone, locale)}`;
   if (h.type === "kept") return d.via === "message" || d.messageId ? "by your reply" : "marked by you";
-  if (h.type === "dismissed") return d.reason === "no-longer-needed" ? "no longer needed" : "not a promise";
+  if (h.type === "dismissed") return d.reason === "no-longer-needed" ? "no longer needed" : d.reason === "update-not-sent" ? "the update was not sent" : "not a promise";
   if (h.type === "renewed" && typeof d.newDueDate === "string") return `next update by ${formatDate(d.newDueDate, locale)}`;
+  if (h.type === "reopened" && d.because === "update-not-sent") return "your “no news yet” update could not be sent, so they are still waiting";
   if (h.type === "reopened" && typeof d.was === "string") return `was ${d.was}`;
+  if (h.type === "not_sent") return `${typeof d.error === "string" ? `${d.error}. ` : ""}This promise ends; the one it was to keep is open again.`;
+  if (h.type === "not_placed") return `${d.op === "delete_event" ? "A follow-up could not be removed" : "A follow-up could not be added"}${typeof d.error === "string" ? `: ${d.error}` : ""}.`;
   return "";
 }
 
@@ -457,6 +476,7 @@ function statusLine(p: CommitmentPage): string {
   const c = p.item;
   const to = displayName(c.counterparts[0] ?? { name: null, address: "" });
   if (c.status === "kept") return `Kept. ${to} heard back from you.`;
+  if (c.status === "dismissed" && c.dismissedReason === "update-not-sent") return `Your update to ${to} could not be sent.`;
   if (c.status === "dismissed") return "Dismissed: Kept won't remind you about this.";
   if (c.status === "snoozed") return `${to} is waiting on you; snoozed for now.`;
   return `${to} is waiting on you.`;
