@@ -74,14 +74,20 @@ export class Authenticator {
 
   private async verifyMicrosoft(token: string, unverified: JWTPayload): Promise<Identity> {
     const ms = this.config.microsoft!;
+    // The tenant names the issuer to check against; it is trusted only once the signature is.
     const tid = String(unverified.tid ?? "");
     if (!/^[0-9a-f-]{36}$/i.test(tid)) throw new KeptError("unauthorized", "The Microsoft token has no tenant id. Sign in again.");
-    if (ms.allowedTenants?.length && !ms.allowedTenants.includes(tid))
-      throw new KeptError("forbidden", "Your organisation has not been enabled for Kept. Ask your administrator to add it.");
     const base = ms.issuerBase ?? "https://login.microsoftonline.com";
     const payload = await verifyOr401(() =>
-      jwtVerify(token, this.msKeys!, { audience: ms.audiences, issuer: [`${base}/${tid}/v2.0`, `https://sts.windows.net/${tid}/`], clockTolerance: 60 }),
+      jwtVerify(token, this.msKeys!, {
+        audience: ms.audiences,
+        issuer: [`${base}/${tid}/v2.0`, `https://sts.windows.net/${tid}/`],
+        requiredClaims: ["exp"],
+        clockTolerance: 60,
+      }),
     );
+    if (ms.allowedTenants?.length && !ms.allowedTenants.some((t) => t.toLowerCase() === tid.toLowerCase()))
+      throw new KeptError("forbidden", "Your organisation has not been enabled for Kept. Ask your administrator to add it.");
     const subject = String(payload.oid ?? payload.sub ?? "");
     if (!subject) throw new KeptError("unauthorized", "The Microsoft token names no user. Sign in again.");
     const email = (payload.preferred_username ?? payload.upn ?? payload.email ?? null) as string | null;
@@ -91,7 +97,7 @@ export class Authenticator {
   private async verifyGoogle(token: string): Promise<Identity> {
     if (!this.config.google) throw new KeptError("unauthorized", "This Kept server does not accept Google sign-in.");
     const payload = await verifyOr401(() =>
-      jwtVerify(token, this.googleKeys!, { audience: this.config.google!.audiences, issuer: GOOGLE_ISSUERS, clockTolerance: 60 }),
+      jwtVerify(token, this.googleKeys!, { audience: this.config.google!.audiences, issuer: GOOGLE_ISSUERS, requiredClaims: ["exp"], clockTolerance: 60 }),
     );
     if (!payload.sub) throw new KeptError("unauthorized", "The Google token names no user. Sign in again.");
     return {
@@ -108,17 +114,19 @@ async function verifyOr401(run: () => Promise<{ payload: JWTPayload }>): Promise
   try {
     return (await run()).payload;
   } catch (e) {
-    const code = (e as { code?: string }).code ?? "";
+    const { code = "", claim, reason } = e as { code?: string; claim?: string; reason?: string };
     const why =
       code === "ERR_JWT_EXPIRED"
         ? "Your sign-in has expired. Sign in again."
-        : code === "ERR_JWT_CLAIM_VALIDATION_FAILED"
-          ? "The token was not issued for Kept. Sign in again from the add-in."
-          : code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
-            ? "The token's signature does not check out. Sign in again."
-            : code === "ERR_JWKS_TIMEOUT" || code === "ERR_JOSE_GENERIC"
-              ? "Kept could not fetch the sign-in keys. Try again in a minute."
-              : "The token could not be verified. Sign in again.";
+        : code === "ERR_JWT_CLAIM_VALIDATION_FAILED" && claim === "exp" && reason === "missing"
+          ? "The token has no expiry time, and Kept only accepts tokens that expire. Sign in again."
+          : code === "ERR_JWT_CLAIM_VALIDATION_FAILED"
+            ? "The token was not issued for Kept. Sign in again from the add-in."
+            : code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+              ? "The token's signature does not check out. Sign in again."
+              : code === "ERR_JWKS_TIMEOUT" || code === "ERR_JOSE_GENERIC"
+                ? "Kept could not fetch the sign-in keys. Try again in a minute."
+                : "The token could not be verified. Sign in again.";
     throw new KeptError("unauthorized", why);
   }
 }
@@ -127,8 +135,19 @@ function isMicrosoftIssuer(iss: string, base?: string): boolean {
   return iss.startsWith(`${base ?? "https://login.microsoftonline.com"}/`) || iss.startsWith("https://sts.windows.net/");
 }
 
+/**
+ * Whether a Host header (or HOST setting) names this computer: localhost, 127.x.x.x or
+ * ::1, with or without a port ("[::1]:8787", "127.0.0.1:8787", bare "::1"). Anything
+ * else, including names that merely start with one of those, is not.
+ */
 export function isLoopbackHost(host: string | undefined): boolean {
   if (!host) return false;
-  const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.split(":")[0]!;
-  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+  const h = host.toLowerCase();
+  const bracketed = /^\[([^\]]*)\](?::\d{1,5})?$/.exec(h);
+  if (bracketed) return bracketed[1] === "::1";
+  if (h.indexOf(":") !== h.lastIndexOf(":")) return h === "::1"; // a bare IPv6 address has no port
+  const m = /^([^:]+)(?::\d{1,5})?$/.exec(h);
+  if (!m) return false;
+  const name = m[1]!;
+  return name === "localhost" || /^127(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(name);
 }
