@@ -173,8 +173,8 @@ export function keepsCommitment(
   if (!isActive(c)) return false;
   if (sent.threadId !== c.threadId || sent.messageId === c.messageId) return false;
   if (sent.sentAt <= c.sentAt) return false;
-  const primary = c.counterparts[0]?.address;
-  return primary !== undefined && sent.recipients.includes(primary);
+  // To any of the people it was made to: answering whoever chased on the thread keeps it.
+  return c.counterparts.some((p) => sent.recipients.includes(p.address));
 }
 
 /** Whether a message from someone else chases this commitment. */

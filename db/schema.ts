@@ -1,5 +1,6 @@
 // The single source of truth for Kept's tables. Migrations in db/migrations are
-// generated from this file by drizzle-kit (`npm run db:generate`), never by hand.
+// generated from this file by drizzle-kit (`npm run db:generate`), never by hand;
+// only triggers, which a schema can't say, are in custom migrations (0003).
 // No message body is ever stored: a commitment keeps the promise sentence only.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -74,6 +75,24 @@ export const commitments = sqliteTable(
     // The sweep: only active commitments carry a next reminder.
     index("commitments_next_reminder").on(t.nextReminderAt).where(sql`next_reminder_at is not null`),
   ],
+);
+
+/**
+ * Everyone a promise was made to, one row each, newest first per person: the
+ * side panel and the list's counterpart filter find a promise to Ana and Bo from
+ * either. Kept in step with commitments by triggers (migration 0002), so every
+ * way a promise is written (one at a time, an import's batches, a libSQL server)
+ * fills it.
+ */
+export const commitmentPeople = sqliteTable(
+  "commitment_people",
+  {
+    accountId: text("account_id").notNull(),
+    address: text("address").notNull(), // lower-cased, as in commitments.counterparts
+    sentAt: integer("sent_at").notNull(),
+    commitmentId: text("commitment_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.address, t.sentAt, t.commitmentId] }), index("commitment_people_commitment").on(t.commitmentId)],
 );
 
 export const commitmentHistory = sqliteTable(

@@ -104,11 +104,18 @@ export interface CommitmentFilter {
   before?: { sentAt: number; id: string }; // keyset cursor
 }
 
+/** Promises made to this person, among others or alone (commitment_people). */
+export function toPerson(address: string): SQL {
+  const p = schema.commitmentPeople;
+  const c = schema.commitments;
+  return sql`exists (select 1 from ${p} where ${p.accountId} = ${c.accountId} and ${p.address} = ${normaliseAddress(address)} and ${p.commitmentId} = ${c.id})`;
+}
+
 export async function listCommitments(conn: Conn, accountId: string, f: CommitmentFilter): Promise<Commitment[]> {
   const c = schema.commitments;
   const where: SQL[] = [eq(c.accountId, accountId)];
   if (f.threadId) where.push(eq(c.threadId, f.threadId));
-  if (f.counterpart) where.push(eq(c.counterpartAddress, f.counterpart.toLowerCase()));
+  if (f.counterpart) where.push(toPerson(f.counterpart));
   if (f.status?.length) where.push(inArray(c.status, f.status));
   if (f.overdueOn) where.push(lt(c.dueDate, f.overdueOn));
   if (f.before) where.push(sql`(${c.sentAt}, ${c.id}) < (${f.before.sentAt}, ${f.before.id})`);
@@ -234,25 +241,26 @@ const ACTIVE = "('open', 'snoozed')";
 const commitmentJson = `json_object(${jsonObjectOf(getTableColumns(schema.commitments), "m", ["counterpartAddress", "counterpartName"])},
   'overdue', json(CASE WHEN m.status IN ${ACTIVE} AND m.due_date < ?6 THEN 'true' ELSE 'false' END),
   'chased', json(CASE WHEN m.chase_count > 0 THEN 'true' ELSE 'false' END))`;
-const NEWEST = "m.sent_at DESC, m.id DESC";
 
 // Rows of (part, json): first the account (part 5: its id and time zone), then
-// the last 100 promises to this person, newest first (part 0 active on this
+// the last 100 promises to this person (alone or among others, through
+// commitment_people), newest first (part 0 active on this
 // thread, 1 active elsewhere, 2 closed), their scheduled check-ins (3) and the
 // user's templates (4). Parameters: ?1 ?2 ?3 the identity (provider, tenant,
 // subject), ?4 the person, ?5 the thread, ?6 today. The account is found in the
 // same statement, so the side panel is one round trip to the database. Each part
 // is an ordered, LIMITed subquery (the LIMIT keeps SQLite from flattening it and
 // dropping its ORDER BY), and SQLite runs the parts of a UNION ALL one after
-// another, so the rows come out in that order; the indexes commitments_counterpart
-// and check_ins_counterpart give it without a sort.
+// another, so the rows come out in that order; commitment_people's key and the
+// index check_ins_counterpart give it without a sort.
 const ACCOUNT_ID = "(SELECT id FROM accounts WHERE provider = ?1 AND tenant_id = ?2 AND subject = ?3)";
-const PANEL_SQL = `SELECT 5 AS part, json_object('id', a.id, 'timeZone', a.time_zone) AS j FROM accounts a WHERE a.provider = ?1 AND a.tenant_id = ?2 AND a.subject = ?3
+export const PANEL_SQL = `SELECT 5 AS part, json_object('id', a.id, 'timeZone', a.time_zone) AS j FROM accounts a WHERE a.provider = ?1 AND a.tenant_id = ?2 AND a.subject = ?3
 UNION ALL
 SELECT * FROM (
   SELECT CASE WHEN m.status IN ${ACTIVE} THEN (CASE WHEN m.thread_id = ?5 THEN 0 ELSE 1 END) ELSE 2 END, ${commitmentJson}
-  FROM commitments m WHERE m.account_id = ${ACCOUNT_ID} AND m.counterpart_address = ?4
-  ORDER BY ${NEWEST} LIMIT ${COMMITMENTS_PER_PERSON})
+  FROM commitment_people p JOIN commitments m ON m.id = p.commitment_id
+  WHERE p.account_id = ${ACCOUNT_ID} AND p.address = ?4
+  ORDER BY p.sent_at DESC, p.commitment_id DESC LIMIT ${COMMITMENTS_PER_PERSON})
 UNION ALL
 SELECT * FROM (SELECT 3, json_object(${jsonObjectOf(getTableColumns(schema.checkIns), "k")}) FROM check_ins k
   WHERE k.account_id = ${ACCOUNT_ID} AND k.counterpart_address = ?4 AND k.status = 'scheduled' ORDER BY k.due_at, k.id LIMIT 1000)

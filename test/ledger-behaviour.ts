@@ -1,13 +1,13 @@
 // The ledger's behaviour suite: the loop end to end over the in-memory
 // providers, run by each database runner (a libSQL file, a libSQL server).
 import { afterEach, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { makeWorld as makeBaseWorld, type World } from "./support";
 import { Ledger, PLACE_GRACE_MS, SimulatedCrash, type DetectionSummary } from "../server/ledger";
 import { schema } from "../server/db";
 import { enqueue } from "../server/outbox";
 import { openDatabase } from "../server/db-node";
-import { getAccount, getCommitment, history, listCommitments, panelFor, settingsOf, templatesFor, view } from "../server/store";
+import { getAccount, getCommitment, history, listCommitments, PANEL_SQL, panelFor, settingsOf, templatesFor, view } from "../server/store";
 
 const ana = { name: "Ana Silva", address: "Ana@Example.com" };
 const promise = (sentence: string, dueDate: string | null): DetectionSummary => ({
@@ -263,6 +263,37 @@ describe("the side panel, read in one statement", () => {
     const nobody = JSON.parse(stranger.json);
     expect([nobody.thisThread, nobody.otherThreads, nobody.recentlyClosed, nobody.checkIns]).toEqual([[], [], [], []]);
     expect(nobody.templates.every((t: { builtIn: boolean }) => t.builtIn)).toBe(true);
+  });
+});
+
+describe("a promise made to several people", () => {
+  it("is in each one's side panel and list, and a reply to any of them keeps it", async () => {
+    world = await makeWorld({ start: "2026-11-02T10:00:00Z" });
+    const { ledger, accountId, identity, clock, opened } = world;
+    const db = opened.db;
+    const bo = { name: "Bo Chen", address: "BO@example.com" };
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Panel", to: [ana, bo], cc: [], sentAt: clock.now }, promise("We'll get back to you both by Friday.", "2026-11-06"), "sync");
+    const id = created[0]!.id;
+    for (const who of ["ana@example.com", "bo@example.com"]) {
+      const panel = JSON.parse((await panelFor(db, identity, who, "t1", "2026-11-02")).json);
+      expect(panel.thisThread.map((x: { id: string }) => x.id), who).toEqual([id]);
+      expect((await listCommitments(db, accountId, { counterpart: who, limit: 10 })).map((x) => x.id), who).toEqual([id]);
+    }
+    expect(JSON.parse((await panelFor(db, identity, "cy@example.com", "t1", "2026-11-02")).json).thisThread).toEqual([]);
+    // The side panel reads the people's key in order: no sort, however many promises.
+    const plan = await db.all<{ detail: string }>(sql.raw(`EXPLAIN QUERY PLAN ${PANEL_SQL}`));
+    const promisesPart = plan.map((r) => r.detail).join("\n").split("UNION ALL")[1]!;
+    expect(promisesPart).toMatch(/SEARCH p USING COVERING INDEX \S*commitment_people\S* \(account_id=\? AND address=\?\)/);
+    expect(promisesPart).not.toMatch(/TEMP B-TREE/);
+    // Bo chases; the reply goes to Bo alone, and that keeps it.
+    clock.advance(86_400_000);
+    await ledger.recordReceived(accountId, { threadId: "t1", messageId: "r1", from: bo, subject: "Re: Panel", receivedAt: clock.now });
+    clock.advance(3_600_000);
+    const reply = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m2", internetMessageId: null, subject: "Re: Panel", to: [bo], cc: [], sentAt: clock.now }, nothing, "sync");
+    expect(reply.kept.map((k) => k.id)).toEqual([id]);
+    // Deleting the account takes its people rows with it.
+    await db.delete(schema.accounts).where(eq(schema.accounts.id, accountId));
+    expect(await db.select().from(schema.commitmentPeople).where(eq(schema.commitmentPeople.commitmentId, id))).toEqual([]);
   });
 });
 

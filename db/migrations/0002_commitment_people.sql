@@ -1,0 +1,9 @@
+CREATE TABLE `commitment_people` (
+	`account_id` text NOT NULL,
+	`address` text NOT NULL,
+	`sent_at` integer NOT NULL,
+	`commitment_id` text NOT NULL,
+	PRIMARY KEY(`account_id`, `address`, `sent_at`, `commitment_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `commitment_people_commitment` ON `commitment_people` (`commitment_id`);
