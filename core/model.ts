@@ -135,3 +135,16 @@ export function firstName(counterpart: Counterpart): string {
   const word = local.split(/[._+-]/)[0] ?? local;
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/**
+ * Where the thread opens in the user's mail on the web: Gmail by thread id,
+ * Outlook on the web by the message's Graph id (the form Graph's webLink takes).
+ * Null where Kept can't know one: imported or local mail, and an update whose
+ * message id the provider hasn't given yet.
+ */
+export function threadLink(c: Pick<Commitment, "provider" | "threadId" | "messageId" | "source">): string | null {
+  if (c.source === "import" || c.messageId.startsWith("kept-update-")) return null;
+  if (c.provider === "google") return `https://mail.google.com/mail/#all/${encodeURIComponent(c.threadId)}`;
+  if (c.provider === "microsoft") return `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(c.messageId)}&exvsurl=1&viewmodel=ReadMessageItem`;
+  return null;
+}

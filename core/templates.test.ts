@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TEMPLATES, formatDate, renderHtml, renderText, replySubject, validateTemplateBody } from "./templates";
+import { DEFAULT_TEMPLATES, bareSubject, formatDate, renderHtml, renderText, replySubject, validateTemplateBody } from "./templates";
 import { firstName } from "./model";
 
 const values = { firstName: "Ana", subject: "Data Engineer role", nextUpdateDate: "Friday 27 November", myName: "Sam" };
@@ -25,6 +25,17 @@ describe("templates", () => {
     expect(formatDate("2026-11-27", "en-GB")).toBe("Friday 27 November");
     expect(formatDate("2026-11-27", "en-US")).toBe("Friday, November 27");
     expect(formatDate("2026-11-27", "not a locale!!")).toBe("Friday 27 November");
+  });
+  it("gives the year when the date is in another year than today, so January isn't read as the past", () => {
+    expect(formatDate("2027-01-04", "en-GB", "2026-12-21")).toBe("Monday, 4 January 2027");
+    expect(formatDate("2027-01-04", "en-US", "2026-12-21")).toBe("Monday, January 4, 2027");
+    expect(formatDate("2026-12-01", "en-GB", "2027-01-10")).toBe("Tuesday, 1 December 2026");
+    expect(formatDate("2026-12-24", "en-GB", "2026-12-21")).toBe("Thursday 24 December");
+  });
+  it("takes reply and forward prefixes off a subject, German and Nordic ones too", () => {
+    expect(bareSubject("AW: SV: Re: Fwd: Offer")).toBe("Offer");
+    expect(bareSubject("Awesome role")).toBe("Awesome role");
+    expect(replySubject("AW: Offer")).toBe("Re: Offer");
   });
   it("prefixes Re: once", () => {
     expect(replySubject("RE: Re: Fwd: Offer")).toBe("Re: Offer");

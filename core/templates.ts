@@ -90,28 +90,39 @@ export function renderHtml(body: string, values: TemplateValues): string {
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateFormat(locale: string): Intl.DateTimeFormat {
-  let f = dateFormats.get(locale);
+function dateFormat(locale: string, withYear = false): Intl.DateTimeFormat {
+  const key = `${withYear ? "y" : "-"}${locale}`;
+  let f = dateFormats.get(key);
   if (!f) {
     try {
-      f = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
+      f = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", ...(withYear ? { year: "numeric" } : {}), timeZone: "UTC" });
     } catch {
-      f = dateFormat("en-GB");
+      f = dateFormat("en-GB", withYear);
     }
     if (dateFormats.size > 200) dateFormats.clear();
-    dateFormats.set(locale, f);
+    dateFormats.set(key, f);
   }
   return f;
 }
 
-/** A date as the user would write it: "Friday 27 November" in en-GB, "Friday, November 27" in en-US. */
-export function formatDate(date: LocalDate, locale: string): string {
+/**
+ * A date as the user would write it: "Friday 27 November" in en-GB, "Friday,
+ * November 27" in en-US; with its year ("Monday, 4 January 2027") when that isn't
+ * the year of `today`, so a date across New Year can't be read as the past.
+ */
+export function formatDate(date: LocalDate, locale: string, today?: LocalDate): string {
   const { year, month, day } = parseLocalDate(date);
-  return dateFormat(locale).format(new Date(Date.UTC(year, month - 1, day)));
+  const withYear = today !== undefined && today.slice(0, 4) !== date.slice(0, 4);
+  return dateFormat(locale, withYear).format(new Date(Date.UTC(year, month - 1, day)));
+}
+
+/** A subject without its reply and forward prefixes (Re:, Fw:, Fwd:, and AW: and SV: from German and Nordic mail). */
+export function bareSubject(subject: string): string {
+  return subject.replace(/^\s*((re|aw|sv|fw|fwd)\s*:\s*)+/i, "").trim();
 }
 
 /** "Re: x" once, however many times it was already prefixed. */
 export function replySubject(subject: string): string {
-  const bare = subject.replace(/^\s*((re|aw|sv|fw|fwd)\s*:\s*)+/i, "").trim();
+  const bare = bareSubject(subject);
   return `Re: ${bare || "(no subject)"}`;
 }

@@ -10,6 +10,7 @@ import {
   SENTENCE_CAP,
   firstName,
   normaliseAddress,
+  threadLink,
   type Commitment,
   type CommitmentKind,
   type CommitmentSource,
@@ -20,7 +21,7 @@ import {
 } from "../core/model";
 import { checkInAt, firstReminder, isOverdue, movedReminder, timingChanged } from "../core/policy";
 import type { CalendarEventSpec, CalendarProvider, MailProvider } from "../core/ports";
-import { DEFAULT_TEMPLATES, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
+import { DEFAULT_TEMPLATES, bareSubject, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
 import { daysBetween, localDateOf } from "../core/time";
 import { updateSettings, type SettingsPatch } from "./accounts";
 import { schema, type Db, type Tx } from "./db";
@@ -167,6 +168,17 @@ function badNewsCheckIn(msg: SentMessage, counterparts: Counterpart[], badNews: 
   };
 }
 
+/** The check-in already scheduled with this person, if any. */
+async function scheduledCheckInWith(tx: Tx, accountId: string, address: string): Promise<string | null> {
+  const k = schema.checkIns;
+  const [row] = await tx
+    .select({ id: k.id })
+    .from(k)
+    .where(and(eq(k.accountId, accountId), eq(k.counterpartAddress, normaliseAddress(address)), eq(k.status, "scheduled")))
+    .limit(1);
+  return row?.id ?? null;
+}
+
 const createdDetail = (c: Commitment, input: NewCommitmentInput) => ({ dueDate: c.dueDate, dueStated: c.dueStated, source: input.source, renewedFromId: input.renewedFromId });
 
 export type LedgerActionInput =
@@ -282,7 +294,10 @@ export class Ledger {
         created.push(await this.createCommitment(tx, account, s, promiseInput(msg, counterparts, primary, source, now), pending));
       }
       if (detection.badNews) {
-        checkInId = await this.insertCheckIn(tx, account, s, badNewsCheckIn(msg, counterparts, detection.badNews, s, created[0]?.id ?? null, now), pending);
+        // One check-in with a person at a time: more bad news to them doesn't add another.
+        checkInId =
+          (await scheduledCheckInWith(tx, account.id, counterparts[0]!.address)) ??
+          (await this.insertCheckIn(tx, account, s, badNewsCheckIn(msg, counterparts, detection.badNews, s, created[0]?.id ?? null, now), pending));
       }
     }
     return { duplicate: false, created, kept, checkInId };
@@ -395,6 +410,7 @@ export class Ledger {
       };
 
       const out: Array<RecordSentResult | RecordReceivedResult> = [];
+      const checkInWith = new Map<string, string | null>(); // person → their scheduled check-in, as the batch goes
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!;
         const onThread = [...(active.get(item.msg.threadId) ?? [])];
@@ -445,9 +461,15 @@ export class Ledger {
             made.push(c);
           }
           if (detection.badNews) {
-            const checkIn = this.newCheckIn(account, s, badNewsCheckIn(msg, counterparts, detection.badNews, s, made[0]?.id ?? null, now));
-            checkIns.push(checkIn);
-            checkInId = checkIn.row.id;
+            const who = counterparts[0]!.address;
+            if (!checkInWith.has(who)) checkInWith.set(who, await scheduledCheckInWith(tx, account.id, who));
+            checkInId = checkInWith.get(who) ?? null;
+            if (!checkInId) {
+              const checkIn = this.newCheckIn(account, s, badNewsCheckIn(msg, counterparts, detection.badNews, s, made[0]?.id ?? null, now));
+              checkIns.push(checkIn);
+              checkInId = checkIn.row.id;
+              checkInWith.set(who, checkInId);
+            }
           }
         }
         out.push({ duplicate: false, created: made, kept, checkInId });
@@ -710,8 +732,8 @@ export class Ledger {
       const to = old.counterparts[0]!;
       const values = {
         firstName: firstName(to),
-        subject: old.subject.replace(/^\s*((re|fw|fwd)\s*:\s*)+/i, "") || "this",
-        nextUpdateDate: formatDate(input.nextUpdateDate, s.locale),
+        subject: bareSubject(old.subject) || "this",
+        nextUpdateDate: formatDate(input.nextUpdateDate, s.locale, localDateOf(now, s.timeZone)),
         myName: senderName(account),
       };
       const text = renderText(body, values);
@@ -1071,8 +1093,8 @@ export class Ledger {
       timeZone: s.timeZone,
       description: [
         input.reason === "bad-news"
-          ? `On ${formatDate(localDateOf(input.from, s.timeZone), s.locale)} you gave ${who} some bad news.`
-          : `On ${formatDate(localDateOf(input.from, s.timeZone), s.locale)} you planned to check in with ${who} today.`,
+          ? `On ${formatDate(localDateOf(input.from, s.timeZone), s.locale, localDateOf(when.at, s.timeZone))} you gave ${who} some bad news.`
+          : `On ${formatDate(localDateOf(input.from, s.timeZone), s.locale, localDateOf(when.at, s.timeZone))} you planned to check in with ${who} today.`,
         `Subject: ${input.subject}`,
         input.note ? `What you said: “${input.note}”` : null,
         `A short hello keeps the relationship warm: ${this.deps.publicUrl}/`,
@@ -1271,14 +1293,17 @@ export function followUpEvent(c: Commitment, s: WorkSettings, at: number, url: s
   const sentDate = localDateOf(c.sentAt, s.timeZone);
   const waited = Math.max(0, daysBetween(sentDate, localDateOf(at, s.timeZone)));
   const overdue = isOverdue(c.dueDate, at, s);
+  const today = localDateOf(at, s.timeZone);
+  const thread = threadLink(c);
   const lines = [
-    `You promised ${whoName} <${who.address}> on ${formatDate(sentDate, s.locale)}:`,
+    `You promised ${whoName} <${who.address}> on ${formatDate(sentDate, s.locale, today)}:`,
     `“${c.sentence}”`,
     "",
     `Subject: ${c.subject}`,
-    `${c.dueStated ? "Due" : "Kept suggests getting back by"} ${formatDate(c.dueDate, s.locale)}${overdue ? " (overdue)" : ""}.`,
+    `${c.dueStated ? "Due" : "Kept suggests getting back by"} ${formatDate(c.dueDate, s.locale, today)}${overdue ? " (overdue)" : ""}.`,
     `${firstName(who)} has been waiting ${waited === 1 ? "1 day" : `${waited} days`}${c.chaseCount > 0 ? ` and has chased you ${c.chaseCount === 1 ? "once" : `${c.chaseCount} times`}` : ""}.`,
     "",
+    ...(thread ? [`Open the thread: ${thread}`] : []),
     `Reply on the thread and Kept marks it kept. Or act here: ${url}`,
   ];
   const description = lines.join("\n");

@@ -266,6 +266,56 @@ describe("the side panel, read in one statement", () => {
   });
 });
 
+describe("the words Kept writes", () => {
+  it("an update names the subject without AW:/SV:, and a date next year with its year", async () => {
+    world = await makeWorld({ start: "2026-12-21T10:00:00Z" });
+    const { ledger, accountId, clock, provider } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "AW: Data role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Wednesday.", "2026-12-23"), "sync");
+    await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "general-no-news", nextUpdateDate: "2027-01-04", body: "About {{subject}}: more by {{nextUpdateDate}}." });
+    expect(provider.replies[0]!.bodyText).toBe("About Data role: more by Monday, 4 January 2027.");
+    expect(provider.replies[0]!.subject).toBe("Re: Data role");
+  });
+
+  it("a follow-up event links to the thread in Gmail or Outlook on the web, not for imported mail", async () => {
+    world = await makeWorld();
+    const { ledger, accountId, clock, provider, opened } = world;
+    // The world's account is local: make it a Google one, then a Microsoft one.
+    const send = async (provider: "google" | "microsoft", thread: string, message: string, source: "sync" | "import") => {
+      await opened.db.update(schema.accounts).set({ provider }).where(eq(schema.accounts.id, accountId));
+      return (await ledger.recordSent(accountId, { threadId: thread, messageId: message, internetMessageId: null, subject: `S ${thread}`, to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), source)).created[0]!;
+    };
+    const g = await send("google", "18c2f0a9b3d4e5f6", "18c2f0a9b3d4e5f6", "sync");
+    const m = await send("microsoft", "AAQkAGI2=", "AAMkAGI2TG93AAA=", "sync");
+    const i = await send("google", "t-import", "<x@example.com>", "import");
+    await ledger.placeEvents(accountId);
+    const descriptionOf = (id: string) => provider.eventsFor(accountId).find((e) => e.key.startsWith(`kept:${id}.`))!.description;
+    expect(descriptionOf(g.id)).toContain("Open the thread: https://mail.google.com/mail/#all/18c2f0a9b3d4e5f6\n");
+    expect(descriptionOf(m.id)).toContain("Open the thread: https://outlook.office365.com/owa/?ItemID=AAMkAGI2TG93AAA%3D&exvsurl=1&viewmodel=ReadMessageItem\n");
+    expect(descriptionOf(i.id)).not.toContain("Open the thread");
+  });
+
+  it("more bad news to someone with a check-in already scheduled doesn't add another, one at a time or in an import", async () => {
+    world = await makeWorld();
+    const { ledger, accountId, clock, opened } = world;
+    const bad: DetectionSummary = { commitments: [], badNews: { sentence: "We won't be taking your application further." } };
+    const first = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role A", to: [ana], cc: [], sentAt: clock.now }, bad, "sync");
+    clock.advance(60_000);
+    const second = await ledger.recordSent(accountId, { threadId: "t2", messageId: "m2", internetMessageId: null, subject: "Role B", to: [ana], cc: [], sentAt: clock.now }, bad, "sync");
+    expect(second.checkInId).toBe(first.checkInId);
+    const many = await ledger.recordMany(accountId, [
+      { kind: "sent", msg: { threadId: "t3", messageId: "m3", internetMessageId: null, subject: "Role C", to: [ana], cc: [], sentAt: clock.now + 1 }, detection: bad },
+      { kind: "sent", msg: { threadId: "t4", messageId: "m4", internetMessageId: null, subject: "Role D", to: [{ name: "Bo", address: "bo@example.com" }], cc: [], sentAt: clock.now + 2 }, detection: bad },
+      { kind: "sent", msg: { threadId: "t5", messageId: "m5", internetMessageId: null, subject: "Role E", to: [{ name: "Bo", address: "bo@example.com" }], cc: [], sentAt: clock.now + 3 }, detection: bad },
+    ], "import");
+    const ids = many.map((r) => ("checkInId" in r ? r.checkInId : null));
+    expect(ids[0]).toBe(first.checkInId);
+    expect(ids[1]).toBeTruthy();
+    expect(ids[2]).toBe(ids[1]);
+    const rows = await opened.db.select().from(schema.checkIns).where(eq(schema.checkIns.accountId, accountId));
+    expect(rows.map((r) => r.counterpartAddress).sort()).toEqual(["ana@example.com", "bo@example.com"]);
+  });
+});
+
 describe("a promise made to several people", () => {
   it("is in each one's side panel and list, and a reply to any of them keeps it", async () => {
     world = await makeWorld({ start: "2026-11-02T10:00:00Z" });
