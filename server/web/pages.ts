@@ -3,7 +3,7 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { formatDate } from "../../core/templates";
-import type { HistoryEntry } from "../../core/model";
+import { threadLink, type HistoryEntry } from "../../core/model";
 import { waitedChart, weeklyChart } from "./charts";
 import { valuesFor, FORGOTTEN_AFTER_DAYS, type CommitmentPage, type CommitmentView, type Context, type Dashboard } from "./data";
 import { dateTime, displayName, hoursAsWords, initials, percent, relativeDays, shortDate, span } from "./format";
@@ -490,6 +490,7 @@ export function commitmentPageHtml(p: CommitmentPage) {
 <h1 class="page-title">${statusLine(p)}</h1>
 ${p.renewedTo ? html`<p class="notice">You sent an update; the new promise is <a href="/c/${encodeURIComponent(p.renewedTo.id)}">due ${shortDate(p.renewedTo.dueDate, p.today, p.settings.locale)}</a>.</p>` : ""}
 ${card(c, p, { forgotten, level: 2, link: false })}
+${threadLink(c) ? html`<p><a class="btn" href="${threadLink(c)!}" target="_blank" rel="noopener">Open the thread in ${c.provider === "google" ? "Gmail" : "Outlook"}</a></p>` : ""}
 <div class="two-col">
 <section class="panel" aria-labelledby="history-h">
 <h2 id="history-h">History</h2>

@@ -299,6 +299,28 @@ describe("one promise's page", () => {
     expect(r.text).toContain("next update by Monday 30 November");
   });
 
+  it("says when an update could not be sent, and the dashboard says what is waiting or refused", async () => {
+    provider.setFaults({ refuse: { sendReply: "Sending as this mailbox is not allowed" } });
+    const app = makeApp({ mail: true });
+    const { recent, old } = await seed(app);
+    const renewed = await call(app, "POST", `/api/commitments/${recent}/renew`, { body: { templateId: "general-no-news", nextUpdateDate: "2026-11-30" } });
+    expect(renewed.json.reply.delivery).toBe("queued");
+    const newPage = await call(app, "GET", `/c/${renewed.json.renewed.id}`);
+    expect(newPage.text).toContain("Your update to Ana Silva could not be sent.");
+    expect(newPage.text).toContain("Your update could not be sent");
+    const oldPage = await call(app, "GET", `/c/${recent}`);
+    expect(oldPage.text).toContain("Ana Silva is waiting on you.");
+    expect(oldPage.text).toContain("could not be sent, so they are still waiting");
+    // The calendar goes down: Ben's reminder can't be placed yet.
+    provider.setFaults({ failRate: 1, lostResponseShare: 0 });
+    await call(app, "POST", `/api/commitments/${old}/snooze`, { body: { preset: "tomorrow" } });
+    const dash = await call(app, "GET", "/");
+    expect(dash.text).toContain('id="delivery-notice"');
+    expect(dash.text).toMatch(/1 change is waiting for your calendar or mail to answer\. Kept keeps retrying; nothing is lost\./);
+    expect(dash.text).toMatch(/1 change was refused in the last 30 days/);
+    expect(dash.text).toContain("Latest reason given: service unavailable");
+  });
+
   it("answers 404 with a page for an unknown id", async () => {
     const r = await call(makeApp(), "GET", "/c/nope");
     expect(r.status).toBe(404);
