@@ -226,6 +226,45 @@ describe("the API", () => {
     expect(tpl.json.error.message).toMatch(/\{\{firstName\}\}/);
   });
 
+  it("filters by overdue: true is late and still to keep, false is every promise that is not overdue", async () => {
+    const app = makeApp("local");
+    const sent = async (id: string, sentAt: string, text: string, due: string) => {
+      const r = await call(app, "POST", "/api/messages/sent", { body: promiseMail({ threadId: `t-${id}`, messageId: id, sentAt, text }) });
+      expect(r.json.created.map((c: any) => c.dueDate), id).toEqual([due]);
+      return r.json.created[0].id as string;
+    };
+    // Today is Wednesday 18 November in London.
+    const late = await sent("late", "2026-11-09T10:00:00Z", "Hi Ana, I'll get back to you by Wednesday. Sam", "2026-11-11");
+    const lateSnoozed = await sent("late-snoozed", "2026-11-09T11:00:00Z", "Hi Ana, I'll get back to you by Thursday. Sam", "2026-11-12");
+    const lateKept = await sent("late-kept", "2026-11-09T12:00:00Z", "Hi Ana, I'll get back to you by Tuesday. Sam", "2026-11-10");
+    const lateDismissed = await sent("late-dismissed", "2026-11-09T13:00:00Z", "Hi Ana, I'll get back to you by Wednesday. Sam", "2026-11-11");
+    const dueToday = await sent("today", "2026-11-18T09:00:00Z", "Hi Ana, I'll get back to you by the end of today. Sam", "2026-11-18");
+    const dueFriday = await sent("friday", "2026-11-18T10:00:00Z", "Hi Ana, I'll get back to you by Friday. Sam", "2026-11-20");
+    await call(app, "POST", `/api/commitments/${lateSnoozed}/snooze`, { body: { preset: "tomorrow" } });
+    await call(app, "POST", `/api/commitments/${lateKept}/keep`);
+    await call(app, "POST", `/api/commitments/${lateDismissed}/dismiss`, { body: { reason: "no-longer-needed" } });
+
+    const list = async (q: string) => {
+      const r = await call(app, "GET", `/api/commitments${q}`);
+      expect(r.status, q).toBe(200);
+      return r.json.items as Array<{ id: string; overdue: boolean }>;
+    };
+    const ids = async (q: string) => (await list(q)).map((c) => c.id);
+    expect(await ids("?overdue=true")).toEqual([lateSnoozed, late]);
+    expect(await ids("?overdue=false")).toEqual([dueFriday, dueToday, lateDismissed, lateKept]);
+    expect(await ids("?overdue=false&status=open,snoozed")).toEqual([dueFriday, dueToday]);
+    expect(await ids("?overdue=true&status=kept")).toEqual([]);
+    expect(await ids("?overdue=false&status=kept")).toEqual([lateKept]);
+    expect(await ids("")).toHaveLength(6);
+    // The filter and each item's own `overdue` agree, and the two together are the whole list.
+    for (const c of await list("?overdue=true")) expect(c.overdue).toBe(true);
+    for (const c of await list("?overdue=false")) expect(c.overdue).toBe(false);
+    expect((await ids("?overdue=false&limit=2")).length).toBe(2);
+    const cursor = (await call(app, "GET", "/api/commitments?overdue=false&limit=2")).json.nextCursor;
+    expect(await ids(`?overdue=false&limit=2&cursor=${cursor}`)).toEqual([lateDismissed, lateKept]);
+    expect((await call(app, "GET", "/api/commitments?overdue=no")).status).toBe(400);
+  });
+
   it("refuses a body over 2 MB, whether it says its length or is sent in chunks, and records nothing", async () => {
     const app = makeApp("local");
     const big = JSON.stringify({ ...promiseMail(), text: "I'll get back to you by Friday. " + "x".repeat(2 * 1024 * 1024) });
