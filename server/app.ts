@@ -3,7 +3,7 @@
 import { Hono, type MiddlewareHandler, type TypedResponse } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
-import { describeRoute, openAPIRouteHandler, validator } from "hono-openapi";
+import { describeRoute, openAPIRouteHandler, uniqueSymbol, validator } from "hono-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { KeptError } from "../core/errors";
@@ -40,8 +40,10 @@ type JSONResponse<T> = Response & TypedResponse<T, 200, "json">;
 const zCounterpart = z.object({ name: z.string().max(200).nullable().default(null), address: z.string().email().max(320) });
 const zId = z.object({ id: z.string().min(1).max(100) });
 
+const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
+
 function check<T extends z.ZodType, Target extends "json" | "query" | "param">(target: Target, schema: T) {
-  return validator(target, schema, (result) => {
+  const validate = validator(target, schema, (result) => {
     if (!result.success) {
       const issues = (result.error as ReadonlyArray<{ path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message: string }>).map((i) => {
         const path = (i.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p))).join(".");
@@ -50,6 +52,23 @@ function check<T extends z.ZodType, Target extends "json" | "query" | "param">(t
       throw new KeptError("bad_request", `The request's ${target === "json" ? "body" : target} is not valid: ${issues.join("; ")}.`, { issues });
     }
   });
+  if (target !== "json") return validate;
+  // The validator turns a body that does not parse into "Malformed JSON in request
+  // body"; read it first (the request keeps what it read) to say why, and what to send.
+  const readJson: typeof validate = async (c, next) => {
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
+    if (JSON_MEDIA.test(type)) {
+      try {
+        await c.req.json();
+      } catch (e) {
+        const why = e instanceof Error && e.message ? e.message.replace(/\.$/, "") : "it does not parse";
+        throw new KeptError("bad_request", `The request body is not valid JSON: ${why}. Send a JSON object, with Content-Type: application/json.`);
+      }
+    }
+    return validate(c, next);
+  };
+  // Keeps what hono-openapi reads from the validator, so the body is still documented.
+  return Object.assign(readJson, { [uniqueSymbol]: (validate as unknown as Record<typeof uniqueSymbol, unknown>)[uniqueSymbol] });
 }
 
 export function createApp(deps: AppDeps) {

@@ -226,6 +226,32 @@ describe("the API", () => {
     expect(tpl.json.error.message).toMatch(/\{\{firstName\}\}/);
   });
 
+  it("answers a body that is not JSON by saying why and what to send, in the one error shape", async () => {
+    const app = makeApp("local");
+    const post = (path: string, body: string, type = "application/json") =>
+      app.request(`http://127.0.0.1:8787${path}`, { method: path.startsWith("/api/settings") ? "PATCH" : "POST", headers: { host: "127.0.0.1:8787", "content-type": type }, body });
+    const cases: Array<[string, string, string?]> = [
+      ["/api/messages/sent", "{nope"],
+      ["/api/messages/sent", '{"threadId": "t1",'],
+      ["/api/messages/sent", ""],
+      ["/api/detect", "{'text': 'single quotes'}", "application/json; charset=utf-8"],
+      ["/api/settings", "timeZone=UTC"],
+    ];
+    for (const [path, body, type] of cases) {
+      const r = await post(path, body, type);
+      expect(r.status, `${path} ${body}`).toBe(400);
+      const json = (await r.json()) as any;
+      expect(json, `${path} ${body}`).toEqual({
+        error: { code: "bad_request", message: expect.stringMatching(/^The request body is not valid JSON: \S.*\. Send a JSON object, with Content-Type: application\/json\.$/), details: null },
+      });
+      expect(json.error.message).not.toMatch(/Malformed/);
+    }
+    // JSON that parses is read as before: the body is parsed once and validated.
+    expect((await post("/api/messages/sent", JSON.stringify(promiseMail()))).status).toBe(201);
+    expect((await post("/api/messages/sent", "[1, 2]")).status).toBe(400);
+    expect((await call(app, "GET", "/api/commitments")).json.items).toHaveLength(1);
+  });
+
   it("filters by overdue: true is late and still to keep, false is every promise that is not overdue", async () => {
     const app = makeApp("local");
     const sent = async (id: string, sentAt: string, text: string, due: string) => {
