@@ -4,12 +4,12 @@
 import type { Context, Hono } from "hono";
 import { KeptError } from "../core/errors";
 import type { WorkSettings } from "../core/model";
-import { requireAccount, type KeptEnv } from "./app";
+import { check, requireAccount, type KeptEnv } from "./app";
 import type { Authenticator } from "./auth";
 import { Ledger, type LedgerDeps } from "./ledger";
 import { CSS, ICON, JS } from "./web/assets";
 import { commitmentPage, dashboard } from "./web/data";
-import { importRoute } from "./web/import";
+import { importRoute, zImportHeaders, zImportQuery } from "./web/import";
 import { commitmentPageHtml, dashboardPage, messagePage } from "./web/pages";
 
 export interface WebDeps extends LedgerDeps {
@@ -78,6 +78,16 @@ export function mountWeb(app: Hono<any>, deps: WebDeps) {
     return c.html(commitmentPageHtml(page), 200, PAGE_HEADERS);
   });
 
-  web.post("/api/import", identify, (c) => importRoute(c, { db: deps.db, ledger, clock: deps.clock }, "upload"));
-  web.post("/api/import/sample", identify, (c) => importRoute(c, { db: deps.db, ledger, clock: deps.clock }, "sample"));
+  const importing = { db: deps.db, ledger, clock: deps.clock };
+  web.post(
+    "/api/import",
+    identify,
+    check("query", zImportQuery),
+    check("header", zImportHeaders),
+    (c) => {
+      const q = c.req.valid("query");
+      return importRoute(c, importing, { from: "upload", name: q.name ?? c.req.valid("header")["x-file-name"], files: q.files });
+    },
+  );
+  web.post("/api/import/sample", identify, (c) => importRoute(c, importing, { from: "sample" }));
 }

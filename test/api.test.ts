@@ -291,6 +291,42 @@ describe("the API", () => {
     expect((await call(app, "GET", "/api/commitments?overdue=no")).status).toBe(400);
   });
 
+  it("checks an import's name, file count and X-File-Name before reading it, and says what to send", async () => {
+    const app = makeApp("local");
+    const mbox = "From x Mon Nov 16 10:00:00 2026\nFrom: sam@contoso.example\nTo: bo@example.com\nSubject: Hi\nDate: Mon, 16 Nov 2026 10:00:00 +0000\nMessage-ID: <i1@example.com>\n\nI'll call you tomorrow.\n";
+    const upload = (path: string, headers: Record<string, string> = {}) => app.request(`http://127.0.0.1:8787${path}`, { method: "POST", headers: { host: "127.0.0.1:8787", ...headers }, body: mbox });
+    const refused: Array<[string, Record<string, string>, RegExp]> = [
+      ["/api/import?files=two", {}, /query is not valid: files: give the number of files in the upload, as a whole number/],
+      ["/api/import?files=1.5", {}, /files: give the number of files in the upload, as a whole number/],
+      ["/api/import?files=0", {}, /files: send at least one file/],
+      ["/api/import?files=5000", {}, /files: send at most 1000 files at a time; import the rest in another upload/],
+      ["/api/import?name=", {}, /name: give the file's name, like Sent\.mbox/],
+      [`/api/import?name=${"a".repeat(301)}.mbox`, {}, /name: give a file name of at most 300 characters/],
+      ["/api/import?name=Sent%0A.mbox", {}, /name: a file name cannot hold control characters/],
+      ["/api/import", { "x-file-name": "Envoy\u00e9s.mbox" }, /headers are not valid: x-file-name: headers carry only plain ASCII; send a name with other characters as \?name= \(URL-encoded\) instead/],
+      ["/api/import", { "x-file-name": `${"a".repeat(301)}.mbox` }, /x-file-name: give a file name of at most 300 characters/],
+    ];
+    for (const [path, headers, message] of refused) {
+      const r = await upload(path, headers);
+      expect(r.status, path).toBe(400);
+      const json = (await r.json()) as any;
+      expect(json.error.code, path).toBe("bad_request");
+      expect(json.error.message, path).toMatch(message);
+      expect(json.error.details.issues, path).toHaveLength(1);
+    }
+    expect((await call(app, "GET", "/api/commitments")).json.items).toHaveLength(0);
+    // Names that are fine import as before: from ?name= (any characters), or from the header.
+    for (const [path, headers, name] of [
+      ["/api/import?name=Envoy%C3%A9s.mbox", {}, "Envoyés.mbox"],
+      ["/api/import", { "x-file-name": "Sent.mbox" }, "Sent.mbox"],
+      ["/api/import?name=Inbox.mbox", { "x-file-name": "Sent.mbox" }, "Inbox.mbox"],
+    ] as Array<[string, Record<string, string>, string]>) {
+      const r = await upload(path, headers);
+      expect(r.status, path).toBe(200);
+      expect(JSON.parse((await r.text()).split("\n")[0]!), path).toEqual({ type: "start", file: name });
+    }
+  });
+
   it("refuses a body over 2 MB, whether it says its length or is sent in chunks, and records nothing", async () => {
     const app = makeApp("local");
     const big = JSON.stringify({ ...promiseMail(), text: "I'll get back to you by Friday. " + "x".repeat(2 * 1024 * 1024) });

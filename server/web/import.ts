@@ -3,12 +3,34 @@
 // Import reads files, so it runs in the Node server; on Workers it answers 501.
 import type { Context } from "hono";
 import { stream } from "hono/streaming";
+import { z } from "zod";
 import { KeptError } from "../../core/errors";
 import type { Db } from "../db";
 import type { Ledger } from "../ledger";
 
 export const MAX_IMPORT_BYTES = 1024 ** 3;
 const PROGRESS_EVERY_MS = 100;
+
+// What names the upload: checked before a byte of it is read.
+const zName = z
+  .string()
+  .min(1, "give the file's name, like Sent.mbox")
+  .max(300, "give a file name of at most 300 characters")
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "a file name cannot hold control characters; send the name as it appears on disk");
+export const zImportQuery = z.object({
+  name: zName.optional(),
+  files: z.coerce
+    .number({ error: "give the number of files in the upload, as a whole number" })
+    .int("give the number of files in the upload, as a whole number")
+    .min(1, "send at least one file")
+    .max(1000, "send at most 1000 files at a time; import the rest in another upload")
+    .optional(),
+});
+export const zImportHeaders = z.object({
+  "x-file-name": zName
+    .refine((v) => /^[\x20-\x7e]*$/.test(v), "headers carry only plain ASCII; send a name with other characters as ?name= (URL-encoded) instead")
+    .optional(),
+});
 
 /** The scan's reason, without its advice for the command line. */
 function forThePage(detail: string): string {
@@ -54,7 +76,10 @@ async function nodeBits(): Promise<ImportBits | null> {
   }
 }
 
-export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; clock: () => number }, from: "upload" | "sample") {
+/** What to import: the sample, or the request's body named by its (validated) name, or several files. */
+export type ImportFrom = { from: "sample" } | { from: "upload"; name?: string; files?: number };
+
+export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; clock: () => number }, what: ImportFrom) {
   const bits = await nodeBits();
   if (!bits) return notHere(c);
   const accountId: string = c.get("account").id;
@@ -62,7 +87,7 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
   running.add(accountId);
   let file: { path: string; dir: string | null; name: string };
   try {
-    if (from === "sample") {
+    if (what.from === "sample") {
       const sample = await bits.sampleFile(deps.clock());
       file = { path: sample.path, dir: sample.dir, name: "sample.mbox" };
     } else {
@@ -70,13 +95,13 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
       if (len > MAX_IMPORT_BYTES) throw bits.tooLarge(MAX_IMPORT_BYTES);
       const body = c.req.raw.body;
       if (!body) throw new KeptError("bad_request", "No file came with the request. Send the .mbox or .eml file as the request body.");
-      if (c.req.query("files") !== undefined) {
+      if (what.files !== undefined) {
         // Several files back to back, after a line listing them; scanned together as one mailbox.
         const saved = await bits.saveUploads(body, MAX_IMPORT_BYTES);
         const only = saved.parts.length === 1 ? saved.parts[0]!.name : `${saved.parts.length} files`;
         file = { path: saved.path, dir: saved.dir, name: only.replace(/^.*[\\/]/, "").slice(0, 200) };
       } else {
-        const name = c.req.query("name") ?? c.req.header("x-file-name") ?? "upload.mbox";
+        const name = what.name ?? "upload.mbox";
         const saved = await bits.saveUpload(body, name, MAX_IMPORT_BYTES);
         file = { path: saved.path, dir: saved.dir, name: name.replace(/^.*[\\/]/, "").slice(0, 200) };
       }
@@ -100,7 +125,7 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
     try {
       await send({ type: "start", file: file.name });
       const report = await bits.importMailbox(deps, accountId, file.path, {
-        remember: from !== "sample",
+        remember: what.from !== "sample",
         onProgress: (p) => {
           const now = Date.now();
           if (p.phase === lastPhase && now - last < PROGRESS_EVERY_MS) return;
