@@ -3,10 +3,10 @@
 import { Hono, type MiddlewareHandler, type TypedResponse } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
-import { describeRoute, openAPIRouteHandler, uniqueSymbol, validator } from "hono-openapi";
+import { describeRoute, openAPIRouteHandler, resolver, uniqueSymbol, validator, type DescribeRouteOptions } from "hono-openapi";
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { KeptError } from "../core/errors";
+import { ERROR_CODES, KeptError, type ErrorCode } from "../core/errors";
 import { detect } from "../core/detect/index";
 import { validateTemplateBody } from "../core/templates";
 import { snoozeUntil } from "../core/policy";
@@ -34,11 +34,72 @@ export type KeptEnv = { Variables: { account: AccountRow; identity: Identity } }
 
 const MAX_BODY = 2 * 1024 * 1024;
 
+/** What acting on a promise can answer besides success. */
+const ACT_ERRORS = {
+  400: true,
+  404: true,
+  409: "The promise is not in a state for this (already kept, say), or was replaced by an update",
+  413: true,
+} as const satisfies Partial<Record<Failure, string | true>>;
+
 /** A response whose JSON was made elsewhere (the database), typed for hc<AppType>. */
 type JSONResponse<T> = Response & TypedResponse<T, 200, "json">;
 
 const zCounterpart = z.object({ name: z.string().max(200).nullable().default(null), address: z.string().email().max(320) });
 const zId = z.object({ id: z.string().min(1).max(100) });
+
+/** The one shape of every error the API answers with, whatever the route or status. */
+export const zApiError = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe("What kind of error: one code per HTTP status"),
+      message: z.string().describe("What went wrong and what to do about it, in words a user can read"),
+      details: z.unknown().nullable().describe('More for programs, or null: a 400 from validation has { "issues": ["field: problem", …] }'),
+    }),
+  })
+  .meta({ id: "Error", description: "An error: its code, a message that says what to do, and details or null" });
+
+/** The failures a route can answer with, and what each means there. */
+export type Failure = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 501;
+const FAILURE: Record<Failure, string> = {
+  400: "The request is not valid (a field, a query parameter, or a body that is not JSON); the message names what to change",
+  401: "No valid sign-in: the bearer token is missing, expired or not for Kept. Sign in again from the add-in",
+  403: "Not allowed here: local mode answers only on localhost and only takes changes from Kept's own pages; or the organisation is not enabled",
+  404: "No such item on your account",
+  409: "The item is not in a state for this",
+  413: "The request body is over 2 MB",
+  500: "A problem on Kept's side; nothing was changed. Try again",
+  501: "Not available on this server",
+};
+
+/**
+ * describeRoute for an /api route: its success response and its error responses,
+ * every error in the one shape (zApiError). 401, 403 and 500 can come from every
+ * route; `errors` adds the rest, with a description of its own where it says more.
+ */
+export function apiRoute(
+  summary: string,
+  opts: {
+    description?: string;
+    ok: string | { status: 200 | 201; description: string; media?: string; also?: { status: 200 | 201; description: string } };
+    errors?: Partial<Record<Failure, string | true | undefined>>;
+    /** For a body no validator describes (an upload). */
+    requestBody?: DescribeRouteOptions["requestBody"];
+  },
+) {
+  const ok = typeof opts.ok === "string" ? { status: 200 as const, description: opts.ok } : opts.ok;
+  const responses: NonNullable<DescribeRouteOptions["responses"]> = {
+    [ok.status]: { description: ok.description, content: { [ok.media ?? "application/json"]: {} } },
+  };
+  if (ok.also) responses[ok.also.status] = { description: ok.also.description, content: { "application/json": {} } };
+  const failures: Partial<Record<Failure, string | true | undefined>> = { 401: true, 403: true, ...opts.errors, 500: opts.errors?.[500] ?? true };
+  for (const [status, text] of Object.entries(failures)) {
+    if (text === undefined) continue;
+    const description = text === true ? FAILURE[Number(status) as Failure] : text;
+    responses[status] = { description, content: { "application/json": { schema: resolver(zApiError) } } };
+  }
+  return describeRoute({ summary, ...(opts.description ? { description: opts.description } : {}), ...(opts.requestBody ? { requestBody: opts.requestBody } : {}), responses });
+}
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 
@@ -119,7 +180,10 @@ export function createApp(deps: AppDeps) {
   .get(
     "/panel",
     requireIdentity(deps),
-    describeRoute({ summary: "What the user owes this person: on this thread and others, plus check-ins" }),
+    apiRoute("What the user owes this person: on this thread and others, plus check-ins", {
+      ok: "The side panel: promises to this person on this thread (thisThread) and others (otherThreads), recently closed ones, check-ins with them, and the update templates",
+      errors: { 400: true },
+    }),
     check("query", z.object({ counterpart: z.string().max(320), threadId: z.string().max(500).optional() })),
     async (c) => {
       const identity = c.get("identity");
@@ -151,14 +215,17 @@ export function createApp(deps: AppDeps) {
     .use("*", requireAccount(deps))
 
   // ── Account ──
-  .get("/me", describeRoute({ summary: "The signed-in account and its settings" }), (c) => {
+  .get("/me", apiRoute("The signed-in account and its settings", { ok: "The account: id, provider, email, the addresses that are the user's, and settings" }), (c) => {
     const a = c.get("account");
     return c.json({ id: a.id, provider: a.provider, email: a.email, addresses: a.addresses, settings: settingsOf(a) });
   })
 
   .patch(
     "/settings",
-    describeRoute({ summary: "Change working hours, time zone, locale and reminder settings; a new zone, working days or hours moves the follow-ups already planned" }),
+    apiRoute("Change working hours, time zone, locale and reminder settings; a new zone, working days or hours moves the follow-ups already planned", {
+      ok: "The settings now, the user's addresses, and how many planned follow-ups and check-ins moved (rescheduled)",
+      errors: { 400: true, 413: true },
+    }),
     check(
       "json",
       z
@@ -188,13 +255,14 @@ export function createApp(deps: AppDeps) {
   // ── Commitments ──
   .get(
     "/commitments",
-    describeRoute({
-      summary: "List promises: by thread, counterpart, status, or overdue",
+    apiRoute("List promises: by thread, counterpart, status, or overdue", {
       description:
         "Newest first, a page at a time (pass nextCursor back as cursor). Filters combine. `status` takes a comma-separated list of open, snoozed, kept, dismissed. " +
         "`overdue` filters on each item's own `overdue` field. `overdue=true`: the promises still to keep (open or snoozed) whose due date is before today in the user's time zone. " +
         "`overdue=false`: every other promise, that is open or snoozed and due today or later, or kept, or dismissed; " +
         "add `status=open,snoozed` for the ones still to keep that are not late yet. Without `overdue`, late or not makes no difference.",
+      ok: "A page of promises, newest first (items, each with overdue and chased), and nextCursor: the cursor for the next page, or null",
+      errors: { 400: true },
     }),
     check(
       "query",
@@ -247,7 +315,7 @@ export function createApp(deps: AppDeps) {
     },
   )
 
-  .get("/commitments/:id", describeRoute({ summary: "One promise with its history and calendar events" }), check("param", zId), async (c) => {
+  .get("/commitments/:id", apiRoute("One promise with its history and calendar events", { ok: "The promise, its history and its calendar events", errors: { 400: true, 404: true } }), check("param", zId), async (c) => {
     const account = c.get("account");
     const item = await getCommitment(db, account.id, c.req.valid("param").id);
     if (!item) throw new KeptError("not_found", "No such promise on your account. It may have been removed; reload the list.");
@@ -260,22 +328,22 @@ export function createApp(deps: AppDeps) {
     return c.json({ ...view(item, today), history: await history(db, item.id), events });
   })
 
-  .post("/commitments/:id/keep", describeRoute({ summary: "Mark a promise kept" }), check("param", zId), async (c) => {
+  .post("/commitments/:id/keep", apiRoute("Mark a promise kept", { ok: "The promise, now kept", errors: ACT_ERRORS }), check("param", zId), async (c) => {
     return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "keep" }));
   })
-  .post("/commitments/:id/reopen", describeRoute({ summary: "Reopen a kept or dismissed promise" }), check("param", zId), async (c) => {
+  .post("/commitments/:id/reopen", apiRoute("Reopen a kept or dismissed promise", { ok: "The promise, open again", errors: ACT_ERRORS }), check("param", zId), async (c) => {
     return c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "reopen" }));
   })
   .post(
     "/commitments/:id/dismiss",
-    describeRoute({ summary: "Not a promise, or no longer needed" }),
+    apiRoute("Not a promise, or no longer needed", { ok: "The promise, now dismissed", errors: ACT_ERRORS }),
     check("param", zId),
     check("json", z.object({ reason: z.enum(["not-a-promise", "no-longer-needed"]).default("not-a-promise") })),
     async (c) => c.json(await ledger.act(c.get("account").id, c.req.valid("param").id, { type: "dismiss", reason: c.req.valid("json").reason })),
   )
   .post(
     "/commitments/:id/snooze",
-    describeRoute({ summary: "Snooze until a time or a preset" }),
+    apiRoute("Snooze until a time or a preset", { ok: "The promise, snoozed until the time given", errors: ACT_ERRORS }),
     check("param", zId),
     check(
       "json",
@@ -293,7 +361,10 @@ export function createApp(deps: AppDeps) {
   )
   .post(
     "/commitments/:id/renew",
-    describeRoute({ summary: "Send a 'no news yet' update from a template: keeps this promise and opens a new one" }),
+    apiRoute("Send a 'no news yet' update from a template: keeps this promise and opens a new one", {
+      ok: "The old promise (kept), the renewed one, and the reply: queued to send, or to compose where Kept cannot send (with a mailto link)",
+      errors: { ...ACT_ERRORS, 404: "No such promise, or no template with that id, on your account" },
+    }),
     check("param", zId),
     check(
       "json",
@@ -313,7 +384,10 @@ export function createApp(deps: AppDeps) {
   // ── Messages in (send-time check, and any client that sees sent mail) ──
   .post(
     "/messages/sent",
-    describeRoute({ summary: "A message the user sent: keeps what it answers, records the promises in it. The body is read, never stored." }),
+    apiRoute("A message the user sent: keeps what it answers, records the promises in it. The body is read, never stored.", {
+      ok: { status: 201, description: "Promises were found: the ones created, and those the message kept", also: { status: 200, description: "No new promise: what the message kept, or duplicate: true for a message already seen" } },
+      errors: { 400: true, 413: true },
+    }),
     check("json", zMessageBody),
     async (c) => {
       const m = c.req.valid("json");
@@ -333,7 +407,7 @@ export function createApp(deps: AppDeps) {
   )
   .post(
     "/messages/received",
-    describeRoute({ summary: "A message from someone else on a thread: chases what the user owes them" }),
+    apiRoute("A message from someone else on a thread: chases what the user owes them", { ok: "The promises this message chased, or duplicate: true for a message already seen", errors: { 400: true, 413: true } }),
     check(
       "json",
       z.object({
@@ -351,7 +425,7 @@ export function createApp(deps: AppDeps) {
   )
   .post(
     "/detect",
-    describeRoute({ summary: "Preview what Kept finds in a draft; nothing is stored" }),
+    apiRoute("Preview what Kept finds in a draft; nothing is stored", { ok: "The promises found, bad news, and whether it reads as an automatic reply", errors: { 400: true, 413: true } }),
     check("json", z.object({ text: z.string().max(MAX_BODY).optional(), html: z.string().max(MAX_BODY).optional(), sentAt: z.iso.datetime({ offset: true }).optional() })),
     async (c) => {
       const m = c.req.valid("json");
@@ -362,7 +436,7 @@ export function createApp(deps: AppDeps) {
   )
 
   // ── Check-ins ──
-  .get("/check-ins", describeRoute({ summary: "Scheduled check-ins" }), async (c) => {
+  .get("/check-ins", apiRoute("Scheduled check-ins", { ok: "The check-ins still to come (items), soonest first" }), async (c) => {
     const rows = await db
       .select()
       .from(schema.checkIns)
@@ -373,7 +447,10 @@ export function createApp(deps: AppDeps) {
   })
   .post(
     "/check-ins",
-    describeRoute({ summary: "Schedule a check-in with a contact N days out (default 90)" }),
+    apiRoute("Schedule a check-in with a contact N days out (default 90)", {
+      ok: { status: 201, description: "The check-in scheduled" },
+      errors: { 400: true, 404: "No promise with that commitmentId on your account", 413: true },
+    }),
     check(
       "json",
       z.object({
@@ -390,16 +467,16 @@ export function createApp(deps: AppDeps) {
       return c.json(row, 201);
     },
   )
-  .delete("/check-ins/:id", describeRoute({ summary: "Cancel a check-in" }), check("param", zId), async (c) => {
+  .delete("/check-ins/:id", apiRoute("Cancel a check-in", { ok: "{ ok: true }: cancelled", errors: { 400: true, 404: true, 409: "The check-in is already done or cancelled", 413: true } }), check("param", zId), async (c) => {
     await ledger.cancelCheckIn(c.get("account").id, c.req.valid("param").id);
     return c.json({ ok: true });
   })
 
   // ── Templates ──
-  .get("/templates", describeRoute({ summary: "Update templates: the defaults and the user's own" }), async (c) => c.json({ items: await templatesFor(db, c.get("account").id) }))
+  .get("/templates", apiRoute("Update templates: the defaults and the user's own", { ok: "The templates (items): Kept's defaults the user has not edited (builtIn: true) and the user's own" }), async (c) => c.json({ items: await templatesFor(db, c.get("account").id) }))
   .put(
     "/templates/:id",
-    describeRoute({ summary: "Create or edit a template; a default's id edits the user's copy of it" }),
+    apiRoute("Create or edit a template; a default's id edits the user's copy of it", { ok: "The template as saved", errors: { 400: "Not valid, or the body names a placeholder Kept does not know", 413: true } }),
     check("param", zId),
     check("json", z.object({ name: z.string().min(1).max(100), tone: z.enum(["recruiter", "general", "backlog"]).default("general"), body: z.string().max(10_000) })),
     async (c) => {
@@ -415,7 +492,7 @@ export function createApp(deps: AppDeps) {
       return c.json(row);
     },
   )
-  .delete("/templates/:id", describeRoute({ summary: "Delete the user's template (a default goes back to Kept's text)" }), check("param", zId), async (c) => {
+  .delete("/templates/:id", apiRoute("Delete the user's template (a default goes back to Kept's text)", { ok: "{ ok: true }: deleted", errors: { 400: true, 404: "You have no template with that id", 413: true } }), check("param", zId), async (c) => {
     const gone = await db
       .delete(schema.templates)
       .where(and(eq(schema.templates.id, c.req.valid("param").id), eq(schema.templates.accountId, c.get("account").id)))
@@ -425,17 +502,17 @@ export function createApp(deps: AppDeps) {
   })
 
   // ── The calendar feed ──
-  .get("/feed", describeRoute({ summary: "The secret address of your follow-up calendar feed (made on first use)" }), async (c) =>
+  .get("/feed", apiRoute("The secret address of your follow-up calendar feed (made on first use)", { ok: "The feed's address (url)" }), async (c) =>
     c.json({ url: await feedUrl(db, c.get("account"), deps.publicUrl) }),
   )
-  .post("/feed/rotate", describeRoute({ summary: "Turn off the old feed address and make a new one" }), async (c) => {
+  .post("/feed/rotate", apiRoute("Turn off the old feed address and make a new one", { ok: "The new feed address (url); the old one answers 404 from now on", errors: { 413: true } }), async (c) => {
     const token = newFeedToken();
     await db.update(schema.accounts).set({ feedToken: token }).where(eq(schema.accounts.id, c.get("account").id));
     return c.json({ url: `${deps.publicUrl}/feed/${token}.ics` });
   })
 
   // ── Figures ──
-  .get("/summary", describeRoute({ summary: "Open, overdue, kept on time, median time to get back, weekly made vs kept, waiting times" }), async (c) => {
+  .get("/summary", apiRoute("Open, overdue, kept on time, median time to get back, weekly made vs kept, waiting times", { ok: "The figures, counted in the user's time zone" }), async (c) => {
     const account = c.get("account");
     return c.json(await summarise(db, account, deps.clock()));
   });
@@ -452,6 +529,8 @@ export function createApp(deps: AppDeps) {
         components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
         security: [{ bearer: [] }],
       },
+      // Every /api route documents its own 400; this is for any that someday does not.
+      defaultValidationErrorResponse: { description: FAILURE[400], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
     }),
   );
 

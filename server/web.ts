@@ -4,12 +4,12 @@
 import type { Context, Hono } from "hono";
 import { KeptError } from "../core/errors";
 import type { WorkSettings } from "../core/model";
-import { check, requireAccount, type KeptEnv } from "./app";
+import { apiRoute, check, requireAccount, type Failure, type KeptEnv } from "./app";
 import type { Authenticator } from "./auth";
 import { Ledger, type LedgerDeps } from "./ledger";
 import { CSS, ICON, JS } from "./web/assets";
 import { commitmentPage, dashboard } from "./web/data";
-import { importRoute, zImportHeaders, zImportQuery } from "./web/import";
+import { importRoute, MAX_IMPORT_BYTES, zImportHeaders, zImportQuery } from "./web/import";
 import { commitmentPageHtml, dashboardPage, messagePage } from "./web/pages";
 
 export interface WebDeps extends LedgerDeps {
@@ -25,6 +25,20 @@ const PAGE_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "cache-control": "no-store",
+};
+
+const IMPORT_OK = {
+  status: 200,
+  media: "application/x-ndjson",
+  description:
+    'The import as it runs, one JSON object a line: {"type":"start"}, {"type":"progress"} lines, then {"type":"done","report":{…}} with what was read and found, ' +
+    'or {"type":"error","error":{"code","message"}} if it stopped part way',
+} as const;
+const IMPORT_ERRORS: Partial<Record<Failure, string | true | undefined>> = {
+  400: "No file, a file that is not mail, or a name, file count or list of files that is not valid; the message says what to send",
+  409: "An import is already running for this account; wait for it to finish",
+  413: `The upload is over ${MAX_IMPORT_BYTES / 1024 ** 3} GB`,
+  501: "This server does not import (Kept on Workers); run Kept on your computer to import",
 };
 
 function asset(body: string, type: string) {
@@ -82,6 +96,18 @@ export function mountWeb(app: Hono<any>, deps: WebDeps) {
   web.post(
     "/api/import",
     identify,
+    apiRoute("Import a mailbox: one .mbox or .eml file as the body, or several after a line listing them", {
+      description:
+        "The body is the file itself, named by ?name= (or the X-File-Name header). For several files read as one mailbox, send ?files=N and a body that starts with a line of JSON " +
+        'listing them in order, [{"name":"Sent.mbox","size":1234}, …], followed by the files back to back. Runs in Kept\'s Node server and command line only.',
+      requestBody: {
+        required: true,
+        description: "The mailbox: an .mbox or .eml file, or with ?files=N the line listing the files and then the files",
+        content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+      },
+      ok: IMPORT_OK,
+      errors: IMPORT_ERRORS,
+    }),
     check("query", zImportQuery),
     check("header", zImportHeaders),
     (c) => {
@@ -89,5 +115,10 @@ export function mountWeb(app: Hono<any>, deps: WebDeps) {
       return importRoute(c, importing, { from: "upload", name: q.name ?? c.req.valid("header")["x-file-name"], files: q.files });
     },
   );
-  web.post("/api/import/sample", identify, (c) => importRoute(c, importing, { from: "sample" }));
+  web.post(
+    "/api/import/sample",
+    identify,
+    apiRoute("Import Kept's sample mailbox, to try Kept without your own mail", { ok: IMPORT_OK, errors: { ...IMPORT_ERRORS, 400: undefined, 413: undefined } }),
+    (c) => importRoute(c, importing, { from: "sample" }),
+  );
 }
