@@ -11,6 +11,7 @@ import { createApp } from "../server/app";
 import { Authenticator, type AuthConfig } from "../server/auth";
 import { openDatabase, type OpenedDb } from "../server/db-node";
 import { mountWeb } from "../server/web";
+import { Ledger } from "../server/ledger";
 import { MemoryProvider } from "../server/providers/memory";
 import { TestClock } from "./support";
 
@@ -525,58 +526,229 @@ describe("the API", () => {
 });
 
 describe("every route is scoped to the caller's account", () => {
-  it("another account's ids get 404, never data", async () => {
+  it("another account gets 404, nothing, or only its own data on every /api route, and Alice's data is unchanged", async () => {
     const app = makeApp("token");
     const alice = await msToken("alice");
     const bob = await msToken("bob");
-    const made = await call(app, "POST", "/api/messages/sent", { token: alice, body: promiseMail() });
+    const aliceId = (await call(app, "GET", "/api/me", { token: alice })).json.id;
+    const bobId = (await call(app, "GET", "/api/me", { token: bob })).json.id;
+
+    // Alice: a promise due Friday, one already overdue, a check-in, a template, a feed.
+    const aliceMail = (over: Record<string, unknown> = {}) =>
+      promiseMail({ subject: "Quokka role", text: "Hi Ana,\n\nI've passed your CV to the Quokka team and I'll get back to you by Friday with their feedback.\n\nBest,\nAlice", ...over });
+    const made = await call(app, "POST", "/api/messages/sent", { token: alice, body: aliceMail() });
     expect(made.status).toBe(201);
     const cid = made.json.created[0].id;
-    const ci = (await call(app, "POST", "/api/check-ins", { token: alice, body: { counterpart: { name: null, address: "ana@example.com" } } })).json.id;
+    const late = await call(app, "POST", "/api/messages/sent", {
+      token: alice,
+      body: aliceMail({ threadId: "thread-old", messageId: "msg-old", sentAt: "2026-11-09T10:00:00Z", text: "Hi Ana, I'll send the Quokka contract over by Wednesday. Alice" }),
+    });
+    const lateId = late.json.created[0].id;
+    const ci = (await call(app, "POST", "/api/check-ins", { token: alice, body: { counterpart: { name: null, address: "ana@example.com" }, subject: "Quokka catch-up" } })).json.id;
     await call(app, "PUT", "/api/templates/alices", { token: alice, body: { name: "Alice's", body: "Hi {{firstName}}" } });
+    const alicesFeed = new URL((await call(app, "GET", "/api/feed", { token: alice })).json.url).pathname;
+    // The filters do find Alice's promises for Alice, so an empty answer for Bob means something.
+    expect((await call(app, "GET", "/api/commitments?overdue=true", { token: alice })).json.items.map((c: any) => c.id)).toEqual([lateId]);
+    expect((await call(app, "GET", "/api/commitments?overdue=false", { token: alice })).json.items.map((c: any) => c.id)).toEqual([cid]);
+    expect((await call(app, "GET", "/api/commitments?counterpart=ana@example.com", { token: alice })).json.items).toHaveLength(2);
 
-    const attempts: Array<[string, string, unknown?]> = [
-      ["GET", `/api/commitments/${cid}`],
-      ["POST", `/api/commitments/${cid}/keep`],
-      ["POST", `/api/commitments/${cid}/dismiss`, { reason: "not-a-promise" }],
-      ["POST", `/api/commitments/${cid}/snooze`, { preset: "tomorrow" }],
-      ["POST", `/api/commitments/${cid}/reopen`],
-      ["POST", `/api/commitments/${cid}/renew`, { nextUpdateDate: "2026-11-30" }],
-      ["POST", "/api/check-ins", { counterpart: { name: null, address: "x@example.com" }, commitmentId: cid }],
-      ["DELETE", `/api/check-ins/${ci}`],
-      ["DELETE", "/api/templates/alices"],
-    ];
-    for (const [method, path, body] of [...attempts, ["GET", `/c/${cid}`] as [string, string]]) {
-      const r = await call(app, method, path, { token: bob, body });
+    // The reminder sweep runs for every account at once, and an import runs it too; run
+    // it now, so what is due of Alice's is done before Bob starts and he moves nothing.
+    await new Ledger({ db: opened.db, clock: clock.fn, newId: randomUUID, calendar: provider, mail: provider, publicUrl: "http://127.0.0.1:8787" }).sweep();
+
+    const alices = async () => ({
+      me: (await call(app, "GET", "/api/me", { token: alice })).json,
+      list: (await call(app, "GET", "/api/commitments?limit=200", { token: alice })).json,
+      one: (await call(app, "GET", `/api/commitments/${cid}`, { token: alice })).json,
+      late: (await call(app, "GET", `/api/commitments/${lateId}`, { token: alice })).json,
+      checkIns: (await call(app, "GET", "/api/check-ins", { token: alice })).json,
+      templates: (await call(app, "GET", "/api/templates", { token: alice })).json,
+      feed: (await call(app, "GET", "/api/feed", { token: alice })).json,
+      summary: (await call(app, "GET", "/api/summary", { token: alice })).json,
+      calendar: (await call(app, "GET", alicesFeed)).text.replace(/^DTSTAMP:.*$/gm, ""),
+      events: provider.eventsFor(aliceId),
+    });
+    const before = await alices();
+
+    // Nothing of Alice's may reach Bob: her ids, her words, her template, her feed.
+    const hers = [aliceId, cid, lateId, ci, "Quokka", "Alice", "alice@contoso", alicesFeed.slice("/feed/".length, -".ics".length)];
+    const nothingOfHers = (r: { text: string }, where: string) => {
+      for (const x of hers) expect(r.text, `${where} shows Bob "${x}"`).not.toContain(x);
+    };
+    const bobs = (items: any[], where: string) => {
+      for (const c of items) expect(c.accountId, where).toBe(bobId);
+    };
+    const as = (method: string, path: string, body?: unknown) => call(app, method, path, { token: bob, body });
+    const missing = async (method: string, path: string, body?: unknown) => {
+      const r = await as(method, path, body);
       expect(r.status, `${method} ${path}`).toBe(404);
-      expect(r.text).not.toContain("ana@example.com");
-      expect(r.text).not.toContain("Senior Analyst");
+      expect(r.json.error.code).toBe("not_found");
+      nothingOfHers(r, `${method} ${path}`);
+    };
+    // Bob's own promise to the same person, to act on in his own account.
+    const bobsOwn = (await as("POST", "/api/messages/sent", promiseMail({ threadId: "bob-thread", messageId: "bob-1", subject: "Lunch", text: "Hi Ana, I'll send you the menu by Friday. Bob" })))
+      .json.created[0].id;
+    expect(bobsOwn).toBeTruthy();
+
+    const mbox = (rows: Array<[string, string, string, string]>) =>
+      rows
+        .map(([from, to, id, extra]) => `From x Wed Nov 18 09:00:00 2026\nFrom: ${from}\nTo: ${to}\nSubject: Re: lunch\nDate: Wed, 18 Nov 2026 09:00:00 +0000\nMessage-ID: <${id}@example.com>\n${extra}Content-Type: text/plain; charset=utf-8\n\n${id === "b1" ? "Here it is, as promised." : "Thanks! Any news on the other thing?"}\n`)
+        .join("\n");
+    const importStream = async (path: string, body?: string) => {
+      const res = await app.request(`http://127.0.0.1:8787${path}`, { method: "POST", headers: { host: "127.0.0.1:8787", authorization: `Bearer ${bob}` }, body });
+      const text = await res.text();
+      return { status: res.status, text, done: JSON.parse(text.trim().split("\n").pop()!) };
+    };
+
+    // One entry for every /api route the app serves, in the order they run.
+    const table: Record<string, () => Promise<void>> = {
+      "GET /api/panel": async () => {
+        for (const path of ["/api/panel?counterpart=ana@example.com&threadId=thread-1", "/api/panel?counterpart=ana@example.com&threadId=thread-old"]) {
+          const r = await as("GET", path);
+          expect(r.status).toBe(200);
+          nothingOfHers(r, path);
+          bobs([...r.json.thisThread, ...r.json.otherThreads, ...r.json.recentlyClosed, ...r.json.checkIns], path);
+        }
+      },
+      "GET /api/me": async () => {
+        const r = await as("GET", "/api/me");
+        expect(r.json).toMatchObject({ id: bobId, email: "bob@contoso.example" });
+        nothingOfHers(r, "GET /api/me");
+      },
+      "PATCH /api/settings": async () => {
+        const r = await as("PATCH", "/api/settings", { timeZone: "America/New_York", displayName: "Bob", addresses: ["bob@contoso.example"] });
+        expect(r.status).toBe(200);
+        nothingOfHers(r, "PATCH /api/settings");
+      },
+      "GET /api/commitments": async () => {
+        const queries = ["", "?threadId=thread-1", "?threadId=thread-old", "?counterpart=ana@example.com", "?overdue=true", "?overdue=false", "?counterpart=ana@example.com&overdue=true", "?status=open,snoozed,kept,dismissed&limit=200"];
+        for (const q of queries) {
+          const r = await as("GET", `/api/commitments${q}`);
+          expect(r.status, q).toBe(200);
+          nothingOfHers(r, q);
+          bobs(r.json.items, q);
+        }
+        expect((await as("GET", "/api/commitments?counterpart=ana@example.com")).json.items.map((c: any) => c.id)).toEqual([bobsOwn]);
+        expect((await as("GET", "/api/commitments?overdue=true")).json.items).toEqual([]);
+      },
+      "GET /api/commitments/:id": () => missing("GET", `/api/commitments/${cid}`),
+      "POST /api/commitments/:id/keep": () => missing("POST", `/api/commitments/${cid}/keep`),
+      "POST /api/commitments/:id/reopen": () => missing("POST", `/api/commitments/${cid}/reopen`),
+      "POST /api/commitments/:id/dismiss": () => missing("POST", `/api/commitments/${cid}/dismiss`, { reason: "not-a-promise" }),
+      "POST /api/commitments/:id/snooze": () => missing("POST", `/api/commitments/${cid}/snooze`, { preset: "tomorrow" }),
+      "POST /api/commitments/:id/renew": async () => {
+        await missing("POST", `/api/commitments/${cid}/renew`, { nextUpdateDate: "2026-11-30" });
+        // His own promise with her template: no such template for him, and his promise stays as it was.
+        await missing("POST", `/api/commitments/${bobsOwn}/renew`, { templateId: "alices", nextUpdateDate: "2026-11-30" });
+        expect((await as("GET", `/api/commitments/${bobsOwn}`)).json.status).toBe("open");
+      },
+      "POST /api/messages/sent": async () => {
+        // A reply on her thread keeps nothing of hers.
+        const reply = await as("POST", "/api/messages/sent", promiseMail({ messageId: "bob-reply", internetMessageId: "<bob-reply@contoso.example>", subject: "Re: lunch", text: "Here you go." }));
+        expect(reply.status).toBe(200);
+        expect(reply.json).toMatchObject({ duplicate: false, created: [], kept: [] });
+        // Her very message ids, in his account, are his own new message, not a duplicate of hers.
+        const same = await as("POST", "/api/messages/sent", promiseMail({ subject: "Lunch again", sentAt: "2026-11-18T10:05:00Z" }));
+        expect(same.status).toBe(201);
+        expect(same.json.duplicate).toBe(false);
+        bobs(same.json.created, "sent with her ids");
+        nothingOfHers(reply, "reply on her thread");
+        nothingOfHers(same, "sent with her ids");
+      },
+      "POST /api/messages/received": async () => {
+        for (const messageId of ["ana-1", "msg-1"]) {
+          for (const threadId of ["thread-1", "thread-old"]) {
+            const r = await as("POST", "/api/messages/received", { threadId, messageId: `${messageId}-${threadId}`, from: { name: "Ana", address: "ana@example.com" }, receivedAt: "2026-11-18T10:00:00Z" });
+            expect(r.status).toBe(200);
+            bobs(r.json.chased, `received on ${threadId}`);
+            nothingOfHers(r, `received on ${threadId}`);
+          }
+        }
+      },
+      "POST /api/detect": async () => {
+        const r = await as("POST", "/api/detect", { text: "Hi Ana, I'll call you tomorrow. Bob" });
+        expect(r.status).toBe(200);
+        expect(r.json.commitments).toHaveLength(1);
+        nothingOfHers(r, "POST /api/detect");
+      },
+      "GET /api/check-ins": async () => {
+        const r = await as("GET", "/api/check-ins");
+        expect(r.status).toBe(200);
+        nothingOfHers(r, "GET /api/check-ins");
+        bobs(r.json.items, "GET /api/check-ins");
+      },
+      "POST /api/check-ins": () => missing("POST", "/api/check-ins", { counterpart: { name: null, address: "x@example.com" }, commitmentId: cid }),
+      "DELETE /api/check-ins/:id": () => missing("DELETE", `/api/check-ins/${ci}`),
+      "GET /api/templates": async () => {
+        const r = await as("GET", "/api/templates");
+        expect(r.status).toBe(200);
+        nothingOfHers(r, "GET /api/templates");
+      },
+      "DELETE /api/templates/:id": () => missing("DELETE", "/api/templates/alices"),
+      // Bob writing a template with her id makes his own copy; hers is untouched (below).
+      "PUT /api/templates/:id": async () => {
+        const r = await as("PUT", "/api/templates/alices", { name: "Bob's", body: "Yo {{firstName}}" });
+        expect(r.json).toMatchObject({ id: "alices", accountId: bobId, name: "Bob's" });
+      },
+      "GET /api/feed": async () => {
+        const r = await as("GET", "/api/feed");
+        nothingOfHers(r, "GET /api/feed");
+        const feed = await call(app, "GET", new URL(r.json.url).pathname);
+        expect(feed.text).toContain("BEGIN:VCALENDAR");
+        nothingOfHers(feed, "Bob's feed");
+      },
+      "POST /api/feed/rotate": async () => {
+        const r = await as("POST", "/api/feed/rotate");
+        expect(r.status).toBe(200);
+        nothingOfHers(r, "POST /api/feed/rotate");
+        expect((await call(app, "GET", alicesFeed)).status).toBe(200);
+      },
+      "GET /api/summary": async () => {
+        const r = await as("GET", "/api/summary");
+        const own = (await as("GET", "/api/commitments?status=open,snoozed&limit=200")).json.items.length;
+        expect(r.json.open).toBe(own);
+        expect(r.json.overdue).toBe(0);
+      },
+      "POST /api/import": async () => {
+        // A reply to her message and a chase on it, in his mailbox: his import touches nothing of hers.
+        const r = await importStream(
+          "/api/import?name=bob.mbox",
+          mbox([
+            ["bob@contoso.example", "Ana <ana@example.com>", "b1", "In-Reply-To: <msg-1@contoso.example>\nReferences: <msg-1@contoso.example>\n"],
+            ["Ana <ana@example.com>", "bob@contoso.example", "a1", "In-Reply-To: <msg-old@contoso.example>\nReferences: <msg-old@contoso.example>\n"],
+          ]),
+        );
+        expect(r.status).toBe(200);
+        expect(r.done.report).toMatchObject({ messages: 2, sent: 1, received: 1, imported: true });
+        nothingOfHers(r, "POST /api/import");
+      },
+      "POST /api/import/sample": async () => {
+        const r = await importStream("/api/import/sample");
+        expect(r.status).toBe(200);
+        expect(r.done.report.imported).toBe(true);
+        nothingOfHers(r, "POST /api/import/sample");
+      },
+    };
+
+    const served = [...new Set(app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/")).map((r) => `${r.method} ${r.path}`))];
+    expect(served.filter((route) => !(route in table)), "/api routes with no entry in this test's table: add one").toEqual([]);
+    expect(Object.keys(table).filter((route) => !served.includes(route)), "entries for routes the app no longer serves").toEqual([]);
+    for (const [route, attempt] of Object.entries(table)) {
+      await attempt();
+      expect(await alices(), `Alice's data after Bob's ${route}`).toEqual(before);
     }
-    // Alice sees her own promise's page; Bob's dashboard and feed hold none of it.
-    expect((await call(app, "GET", `/c/${cid}`, { token: alice })).text).toContain("Senior Analyst role");
+
+    // The pages and the feed: Alice sees her promise's page; Bob's dashboard and feed hold none of it.
+    const page = await call(app, "GET", `/c/${cid}`, { token: bob });
+    expect(page.status).toBe(404);
+    nothingOfHers(page, "/c/:id");
+    expect((await call(app, "GET", `/c/${cid}`, { token: alice })).text).toContain("Quokka role");
     const bobsPage = await call(app, "GET", "/", { token: bob });
     expect(bobsPage.status).toBe(200);
-    expect(bobsPage.text).not.toContain("Senior Analyst");
-    const bobsFeed = new URL((await call(app, "GET", "/api/feed", { token: bob })).json.url);
-    const feed = await call(app, "GET", bobsFeed.pathname, {});
-    expect(feed.text).toContain("BEGIN:VCALENDAR");
-    expect(feed.text).not.toContain("Senior Analyst");
-    const alicesFeed = new URL((await call(app, "GET", "/api/feed", { token: alice })).json.url);
-    expect((await call(app, "GET", alicesFeed.pathname, {})).text).toContain("Senior Analyst role");
-    // Lists and the panel show Bob nothing of Alice's.
-    const panel = await call(app, "GET", "/api/panel?counterpart=ana@example.com&threadId=thread-1", { token: bob });
-    expect([panel.json.thisThread, panel.json.otherThreads, panel.json.recentlyClosed, panel.json.checkIns]).toEqual([[], [], [], []]);
-    for (const path of ["/api/commitments", "/api/commitments?threadId=thread-1", "/api/check-ins", "/api/templates", "/api/summary"]) {
-      const r = await call(app, "GET", path, { token: bob });
-      expect(r.status, path).toBe(200);
-      expect(r.text, path).not.toContain("ana@example.com");
-      expect(r.text, path).not.toContain("Alice's");
-    }
-    // Bob writing a template with Alice's id makes his own copy; hers is untouched.
-    await call(app, "PUT", "/api/templates/alices", { token: bob, body: { name: "Bob's", body: "Yo {{firstName}}" } });
-    const hers = (await call(app, "GET", "/api/templates", { token: alice })).json.items.find((t: any) => t.id === "alices");
-    expect(hers.name).toBe("Alice's");
-    // And Alice's promise is still open.
-    expect((await call(app, "GET", `/api/commitments/${cid}`, { token: alice })).json.status).toBe("open");
+    nothingOfHers(bobsPage, "Bob's dashboard");
+    expect((await call(app, "GET", alicesFeed)).text).toContain("Quokka role");
+    // Her promises are still open, and Bob's list holds only his own.
+    expect(before.one.status).toBe("open");
+    expect((await as("GET", "/api/commitments?limit=200")).json.items.length).toBeGreaterThan(1);
   });
 });
