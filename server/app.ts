@@ -4,7 +4,7 @@ import { Hono, type MiddlewareHandler, type TypedResponse } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { describeRoute, openAPIRouteHandler, resolver, uniqueSymbol, validator, type DescribeRouteOptions } from "hono-openapi";
-import { and, asc, desc, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ERROR_CODES, KeptError, type ErrorCode } from "../core/errors";
 import { detect } from "../core/detect/index";
@@ -16,7 +16,7 @@ import { accountFor, type Identity } from "./accounts";
 import type { Authenticator } from "./auth";
 import { schema, type Db } from "./db";
 import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
-import { getCommitment, history, panelFor, settingsOf, templatesFor, toCommitment, view, type AccountRow, type PanelView } from "./store";
+import { getCommitment, history, listCommitments, panelFor, settingsOf, templatesFor, view, type AccountRow, type PanelView } from "./store";
 import { summarise } from "./summary";
 import { feedUrl, mountFeed, newFeedToken } from "./feed";
 
@@ -290,22 +290,15 @@ export function createApp(deps: AppDeps) {
         if (!at || !id || !/^\d+$/.test(at)) throw new KeptError("bad_request", "The cursor is not one Kept gave out; start again without it.");
         before = { sentAt: Number(at), id };
       }
-      const t = schema.commitments;
-      const where: SQL[] = [eq(t.accountId, account.id)];
-      if (q.threadId) where.push(eq(t.threadId, q.threadId));
-      if (q.counterpart) where.push(eq(t.counterpartAddress, q.counterpart.toLowerCase()));
-      if (q.status?.length) where.push(inArray(t.status, q.status));
-      // Overdue as each item's `overdue` says (see view): still to keep, and due before today.
-      if (q.overdue === "true") where.push(inArray(t.status, ["open", "snoozed"]), lt(t.dueDate, today));
-      if (q.overdue === "false") where.push(or(notInArray(t.status, ["open", "snoozed"]), gte(t.dueDate, today))!);
-      if (before) where.push(sql`(${t.sentAt}, ${t.id}) < (${before.sentAt}, ${before.id})`);
-      const rows = await db
-        .select()
-        .from(t)
-        .where(and(...where))
-        .orderBy(desc(t.sentAt), desc(t.id))
-        .limit(q.limit + 1);
-      const items = rows.map(toCommitment);
+      const rows = await listCommitments(db, account.id, {
+        threadId: q.threadId,
+        counterpart: q.counterpart,
+        status: q.status,
+        overdue: q.overdue ? { today, is: q.overdue === "true" } : undefined,
+        before,
+        limit: q.limit + 1,
+      });
+      const items = rows;
       const page = items.slice(0, q.limit);
       const last = page[page.length - 1];
       return c.json({

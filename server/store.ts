@@ -1,7 +1,7 @@
 // Row ↔ domain mapping and the queries every part of the server shares.
 // Every query that reads a user's data takes the account id: nothing here can
 // reach another account's rows.
-import { and, asc, desc, eq, getTableColumns, inArray, lt, sql, type Column, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, notInArray, or, sql, type Column, type SQL } from "drizzle-orm";
 import type { Identity } from "./accounts";
 import { DEFAULT_SETTINGS, normaliseAddress, type Commitment, type HistoryEntry, type WorkSettings } from "../core/model";
 import { DEFAULT_TEMPLATES, type Template } from "../core/templates";
@@ -99,7 +99,8 @@ export interface CommitmentFilter {
   threadId?: string;
   counterpart?: string;
   status?: Array<Commitment["status"]>;
-  overdueOn?: string; // local date: due before it
+  /** Overdue as view() says (still to keep, due before `today`), or not. */
+  overdue?: { today: string; is: boolean };
   limit: number;
   before?: { sentAt: number; id: string }; // keyset cursor
 }
@@ -117,7 +118,8 @@ export async function listCommitments(conn: Conn, accountId: string, f: Commitme
   if (f.threadId) where.push(eq(c.threadId, f.threadId));
   if (f.counterpart) where.push(toPerson(f.counterpart));
   if (f.status?.length) where.push(inArray(c.status, f.status));
-  if (f.overdueOn) where.push(lt(c.dueDate, f.overdueOn));
+  if (f.overdue?.is === true) where.push(inArray(c.status, ["open", "snoozed"]), lt(c.dueDate, f.overdue.today));
+  if (f.overdue?.is === false) where.push(or(notInArray(c.status, ["open", "snoozed"]), gte(c.dueDate, f.overdue.today))!);
   if (f.before) where.push(sql`(${c.sentAt}, ${c.id}) < (${f.before.sentAt}, ${f.before.id})`);
   const rows = await conn
     .select()
