@@ -69,7 +69,8 @@ export async function summarise(db: Db, account: AccountRow, now: number, weeks 
   const recent = await db
     .select({ sentAt: c.sentAt, keptAt: c.keptAt, status: c.status })
     .from(c)
-    .where(and(eq(c.accountId, account.id), gte(c.sentAt, since), inArray(c.status, ["open", "snoozed", "kept", "dismissed"])));
+    // Made: every promise but those the user said were none, and updates that never went out.
+    .where(and(eq(c.accountId, account.id), gte(c.sentAt, since), sql`not (${c.status} = 'dismissed' and coalesce(${c.dismissedReason}, '') in ('not-a-promise', 'update-not-sent'))`));
   const weekIndex = (ms: number) => Math.floor(daysBetween(firstMonday, localDateOf(ms, s.timeZone)) / 7);
   for (const r of recent) {
     const i = weekIndex(r.sentAt);

@@ -38,6 +38,17 @@ async function figures(now: string) {
 }
 
 describe("summary figures", () => {
+  it("count as made every promise of the week but those dismissed as not a promise", async () => {
+    world = await makeWorld({ start: "2026-11-16T09:00:00Z", settings: { timeZone: "Europe/London" } });
+    const a = await sent("a", "2026-11-16T09:00:00Z", "2026-11-18");
+    const b = await sent("b", "2026-11-16T10:00:00Z", "2026-11-18");
+    await sent("c", "2026-11-16T11:00:00Z", "2026-11-18");
+    await at("2026-11-16T12:00:00Z", a, { type: "dismiss", reason: "not-a-promise" });
+    await at("2026-11-16T13:00:00Z", b, { type: "dismiss", reason: "no-longer-needed" });
+    const f = await figures("2026-11-18T12:00:00Z");
+    expect(f.weekly.at(-1)).toEqual({ weekStart: "2026-11-16", made: 2, kept: 0 });
+  });
+
   it("count open and overdue, kept on time, and the median hours to get back, in London", async () => {
     world = await makeWorld({ start: "2026-11-09T09:00:00Z", settings: { timeZone: "Europe/London" } });
     // In November London is on UTC, so local times are the UTC ones below.
