@@ -1,6 +1,6 @@
 // The figures on the dashboard: open, overdue, kept on time, median time to get
 // back, promises made vs kept per week, and how long people waited.
-import { and, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, gte, isNotNull, sql } from "drizzle-orm";
 import { addDays, daysBetween, localDateOf, weekdayOf } from "../core/time";
 import { schema, type Db } from "./db";
 import { settingsOf, type AccountRow } from "./store";
