@@ -127,6 +127,9 @@ export function check<T extends z.ZodType, Target extends "json" | "query" | "pa
         const why = e instanceof Error && e.message ? e.message.replace(/\.$/, "") : "it does not parse";
         throw new KeptError("bad_request", `The request body is not valid JSON: ${why}. Send a JSON object, with Content-Type: application/json.`);
       }
+    } else if (Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding")) {
+      // A body of another type would be read as no fields at all: say so instead.
+      throw new KeptError("bad_request", `The request body must be JSON, with Content-Type: application/json; it came as ${type ? `"${type}"` : "no Content-Type"}.`);
     }
     return validate(c, next);
   };

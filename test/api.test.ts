@@ -247,10 +247,19 @@ describe("the API", () => {
       });
       expect(json.error.message).not.toMatch(/Malformed/);
     }
+    // A body of another type is not taken for an empty one.
+    const form = await app.request("http://127.0.0.1:8787/api/messages/sent", { method: "POST", headers: { host: "127.0.0.1:8787", "content-type": "text/plain", "content-length": "20" }, body: JSON.stringify({ threadId: "t" }).padEnd(20) });
+    expect(form.status).toBe(400);
+    expect(((await form.json()) as any).error.message).toBe('The request body must be JSON, with Content-Type: application/json; it came as "text/plain".');
+    const untyped = await app.request("http://127.0.0.1:8787/api/detect", { method: "POST", headers: { host: "127.0.0.1:8787", "content-length": "2" }, body: new TextEncoder().encode("{}") });
+    expect(((await untyped.json()) as any).error.message).toMatch(/it came as no Content-Type\.$/);
     // JSON that parses is read as before: the body is parsed once and validated.
     expect((await post("/api/messages/sent", JSON.stringify(promiseMail()))).status).toBe(201);
     expect((await post("/api/messages/sent", "[1, 2]")).status).toBe(400);
-    expect((await call(app, "GET", "/api/commitments")).json.items).toHaveLength(1);
+    const items = (await call(app, "GET", "/api/commitments")).json.items;
+    expect(items).toHaveLength(1);
+    // No body at all is still fine where every field has a default (keep, reopen).
+    expect((await app.request(`http://127.0.0.1:8787/api/commitments/${items[0].id}/keep`, { method: "POST", headers: { host: "127.0.0.1:8787" } })).status).toBe(200);
   });
 
   it("filters by overdue: true is late and still to keep, false is every promise that is not overdue", async () => {
