@@ -91,7 +91,7 @@ async function importInto(deps: { ledger: Ledger; db: Db }, accountId: string, p
   await flush();
   // Follow-ups for what is still open, then those found overdue, now rather than at the next cron.
   await deps.ledger.placeEvents(accountId);
-  await deps.ledger.sweep();
+  await deps.ledger.sweep({ accountId }); // this account's; the cron sweeps everyone's
   // Remember the user's own addresses, so later imports and syncs don't take them for
   // counterparts: those given or found in a Sent folder, never a guess from who takes
   // part, and nothing from the sample mailbox (its owner is not the user).

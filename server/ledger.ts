@@ -838,31 +838,39 @@ export class Ledger {
    * escalating schedule, finished check-ins are closed, and the outbox is
    * retried. Safe to run concurrently and after a crash.
    */
-  async sweep(opts: { batch?: number; maxBatches?: number } = {}): Promise<{ reminded: number; checkInsDone: number; outbox: DrainResult }> {
+  /** `accountId`: only that account's (an import's own sweep); otherwise everyone's (the cron). */
+  async sweep(opts: { batch?: number; maxBatches?: number; accountId?: string } = {}): Promise<{ reminded: number; checkInsDone: number; outbox: DrainResult }> {
     const batch = opts.batch ?? 500;
     const maxBatches = opts.maxBatches ?? 1000;
     let reminded = 0;
     const now = this.deps.clock();
     for (let i = 0; i < maxBatches; i++) {
-      const n = await this.sweepBatch(now, batch);
+      const n = await this.sweepBatch(now, batch, opts.accountId);
       reminded += n;
       if (n < batch) break;
     }
+    const k = schema.checkIns;
     const done = await this.db
-      .update(schema.checkIns)
+      .update(k)
       .set({ status: "done", updatedAt: now })
-      .where(and(eq(schema.checkIns.status, "scheduled"), lte(schema.checkIns.dueAt, now)))
-      .returning({ id: schema.checkIns.id });
-    const outbox = await this.outbox.drainDue();
+      .where(and(eq(k.status, "scheduled"), lte(k.dueAt, now), opts.accountId ? eq(k.accountId, opts.accountId) : undefined))
+      .returning({ id: k.id });
+    const outbox = await this.outbox.drainDue(100_000, opts.accountId);
     return { reminded, checkInsDone: done.length, outbox };
   }
 
-  private async sweepBatch(now: number, limit: number): Promise<number> {
+  private async sweepBatch(now: number, limit: number, accountId?: string): Promise<number> {
     return this.db.transaction(async (tx) => {
       const due = await tx
         .select()
         .from(schema.commitments)
-        .where(and(isNotNull(schema.commitments.nextReminderAt), lte(schema.commitments.nextReminderAt, now)))
+        .where(
+          and(
+            isNotNull(schema.commitments.nextReminderAt),
+            lte(schema.commitments.nextReminderAt, now),
+            accountId ? eq(schema.commitments.accountId, accountId) : undefined,
+          ),
+        )
         .orderBy(asc(schema.commitments.nextReminderAt))
         .limit(limit);
       if (due.length === 0) return 0;

@@ -3,7 +3,7 @@
 // that implies it, attempted at once, and retried by the sweep with backoff and
 // Retry-After. Claims take a lease, so a crash or a second sweep neither loses
 // nor repeats one; keys are deterministic, so writing one twice is a no-op.
-import { and, asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
 import type { Counterpart, WorkSettings } from "../core/model";
@@ -101,7 +101,7 @@ export class Outbox {
   }
 
   /** Every pending operation whose time has come, oldest first, in claimed batches. */
-  async drainDue(limit = 100_000): Promise<DrainResult> {
+  async drainDue(limit = 100_000, accountId?: string): Promise<DrainResult> {
     const result: DrainResult = { done: 0, retrying: 0, failed: 0 };
     let seen = 0;
     const started = this.deps.clock();
@@ -109,7 +109,7 @@ export class Outbox {
       // Each batch's lease starts when it is claimed, not when the sweep began; what
       // became due during the sweep waits for the next one.
       const now = Math.max(this.deps.clock(), started);
-      const claimed = await this.claim(now, undefined, 500, started);
+      const claimed = await this.claim(now, accountId ? eq(schema.outbox.accountId, accountId) : undefined, 500, started);
       if (claimed.length === 0) break;
       seen += claimed.length;
       const r = await this.run(claimed, now);
@@ -124,7 +124,7 @@ export class Outbox {
    * Takes pending operations with a lease in one statement: another sweep (or a
    * process restarted after a crash) sees them again only when the lease is over.
    */
-  private async claim(now: number, filter: ReturnType<typeof inArray> | undefined, limit: number, dueBy = now): Promise<OutboxRow[]> {
+  private async claim(now: number, filter: SQL | undefined, limit: number, dueBy = now): Promise<OutboxRow[]> {
     const o = schema.outbox;
     const due = this.db
       .select({ id: o.id })

@@ -458,6 +458,30 @@ describe("an import that stops before placing its follow-ups", () => {
   });
 });
 
+describe("a sweep for one account", () => {
+  it("reminds, closes check-ins and drains the outbox of that account only", async () => {
+    world = await makeWorld({ start: "2026-11-02T08:00:00Z" });
+    const { ledger, accountId, clock, provider, opened } = world;
+    const { accountFor } = await import("../server/accounts");
+    const other = (await accountFor(opened.db, { provider: "local", tenantId: "local", subject: "someone-else", email: "kim@example.com", displayName: "Kim" }, () => "acct-other", { timeZone: "Europe/London" })).id;
+    for (const who of [accountId, other]) {
+      await ledger.recordSent(who, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "S", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Wednesday.", "2026-11-04"), "sync");
+      await ledger.scheduleCheckIn(who, { counterpart: ana, subject: "Hello", days: 1 });
+    }
+    clock.set("2026-11-04T12:00:00Z"); // both follow-ups and both check-ins are due
+    const r = await ledger.sweep({ accountId });
+    expect(r.reminded).toBe(1);
+    expect(r.checkInsDone).toBe(1);
+    const mine = await listCommitments(opened.db, accountId, { limit: 10 });
+    const theirs = await listCommitments(opened.db, other, { limit: 10 });
+    expect(mine[0]!.reminderCount).toBe(1);
+    expect(theirs[0]!.reminderCount).toBe(0);
+    expect(provider.eventsFor(accountId).filter((e) => e.start > clock.now)).toHaveLength(1);
+    // The cron's sweep then does the rest.
+    expect((await ledger.sweep()).reminded).toBe(1);
+  });
+});
+
 describe("a flaky provider and a crash mid-sweep", () => {
   it("every event exists exactly once", async () => {
     world = await makeWorld({ start: "2026-11-02T08:00:00Z", faults: { failRate: 0.3, lostResponseShare: 0.5, seed: 7 } });
