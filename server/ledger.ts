@@ -1299,9 +1299,9 @@ export function followUpEvent(c: Commitment, s: WorkSettings, at: number, url: s
   const who = c.counterparts[0]!;
   const whoName = who.name ?? who.address;
   const sentDate = localDateOf(c.sentAt, s.timeZone);
-  const waited = Math.max(0, daysBetween(sentDate, localDateOf(at, s.timeZone)));
-  const overdue = isOverdue(c.dueDate, at, s);
   const today = localDateOf(at, s.timeZone);
+  const waited = Math.max(0, daysBetween(sentDate, today));
+  const overdue = isOverdue(c.dueDate, at, s);
   const thread = threadLink(c);
   const lines = [
     `You promised ${whoName} <${who.address}> on ${formatDate(sentDate, s.locale, today)}:`,
