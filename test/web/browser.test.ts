@@ -24,6 +24,8 @@ if (!available && process.env.CI === "true") {
 
 interface Rig {
   url: string;
+  /** The server's database file, for a test to set up what the page can't. */
+  dbPath: string;
   page: Page;
   errors: string[];
   close(): Promise<void>;
@@ -64,6 +66,7 @@ async function start(opts: { colorScheme?: "light" | "dark"; viewport?: { width:
   }
   rig = {
     url: server.url,
+    dbPath: join(dir, "kept.db"),
     page,
     errors,
     async close() {
@@ -275,6 +278,30 @@ describe.runIf(available)("dashboard in a browser", () => {
     expect(await alert.getAttribute("role")).toBe("alert");
     await shot(page, "10-settings-error", false);
     expect((await (await fetch(`${url}/api/me`)).json()).settings.timeZone).toBe("Europe/London");
+  });
+
+  it("says when calendar changes are waiting on the provider or were refused", async () => {
+    const { page, url, dbPath } = await start({ sample: true });
+    // An outage and a refusal, as the outbox records them.
+    const { openDatabase } = await import("../../server/db-node");
+    const side = await openDatabase(`file:${dbPath}`, { migrate: false });
+    const c = (side.db as unknown as { $client: { execute(s: { sql: string; args: unknown[] } | string): Promise<{ rows: unknown[][] }> } }).$client;
+    const [[accountId]] = (await c.execute("select id from accounts limit 1")).rows as string[][];
+    const now = Date.now();
+    for (const [key, state, error] of [["event:x.1", "pending", "service unavailable"], ["event:x.2", "failed", "The calendar is read-only for this account"]]) {
+      await c.execute({
+        sql: "insert into outbox (account_id, key, op, payload, state, attempts, next_attempt_at, last_error, created_at, updated_at) values (?, ?, 'create_event', '{}', ?, 3, ?, ?, ?, ?)",
+        args: [accountId, key, state, now + 3_600_000, error, now - 60_000, state === "failed" ? now : now - 120_000],
+      });
+    }
+    side.close();
+    await page.goto(url);
+    const notice = page.locator("#delivery-notice");
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/1 change is waiting for your calendar or mail to answer\. Kept keeps retrying; nothing is lost\./);
+    expect(await notice.textContent()).toMatch(/1 change was refused in the last 30 days/);
+    expect(await notice.textContent()).toContain("Latest reason given: The calendar is read-only for this account");
+    await shot(page, "12-delivery-notice", false);
   });
 
   it("renders in dark mode", async () => {
