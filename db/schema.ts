@@ -166,7 +166,8 @@ export const outbox = sqliteTable(
     reminderId: text("reminder_id"),
     commitmentId: text("commitment_id"),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-    state: text("state", { enum: ["pending", "done", "failed", "skipped"] }).notNull(),
+    // refused: the provider said no for good and the ledger is still to be told (then failed).
+    state: text("state", { enum: ["pending", "done", "refused", "failed", "skipped"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at").notNull(),
     lastError: text("last_error"),

@@ -25,7 +25,7 @@ import { DEFAULT_TEMPLATES, bareSubject, formatDate, renderHtml, renderText, rep
 import { daysBetween, localDateOf } from "../core/time";
 import { updateSettings, type SettingsPatch } from "./accounts";
 import { schema, type Db, type Tx } from "./db";
-import { COMPOSED_PREFIX, enqueue, Outbox, outboxRow, type DrainResult, type Pending } from "./outbox";
+import { COMPOSED_PREFIX, enqueue, markFailed, Outbox, outboxRow, type DrainResult, type Pending } from "./outbox";
 import {
   getAccount,
   perConnection,
@@ -206,19 +206,27 @@ export class Ledger {
    * to keep is owed again; an event that can't be placed is noted in the history.
    */
   private async operationFailed(op: OutboxRow, error: string): Promise<void> {
-    if (!op.commitmentId) return; // a check-in's event: counted in the summary's delivery figures
     const now = this.deps.clock();
     const pending: Pending = { outboxKeys: [] };
     await this.db.transaction(async (tx) => {
+      if (!(await markFailed(tx, op.id))) return; // told already, by another sweep
+      if (!op.commitmentId) return; // a check-in's event: counted in the summary's delivery figures
       const account = await getAccount(tx, op.accountId);
-      const c = account && (await getCommitment(tx, op.accountId, op.commitmentId!));
+      const c = account && (await getCommitment(tx, op.accountId, op.commitmentId));
       if (!account || !c) return;
       if (op.op !== "send_reply") {
         await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: now, type: "not_placed", detail: { op: op.op, error } });
         return;
       }
-      if (c.source === "update" && isActive(c)) await this.apply(tx, account, c, { type: "update-not-sent", at: now, error }, pending);
-      else await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: now, type: "not_sent", detail: { error } });
+      // The update never reached them. If its promise is still the live one, it ends and the
+      // promise it was to keep is owed again; if the user has moved on (kept it, renewed it
+      // again, or wrote to them themselves), only the history says so.
+      const live = c.source === "update" && isActive(c) && c.messageId.startsWith(COMPOSED_PREFIX);
+      if (!live) {
+        await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: now, type: "not_sent", detail: { error } });
+        return;
+      }
+      await this.apply(tx, account, c, { type: "update-not-sent", at: now, error }, pending);
       const old = c.renewedFromId ? await getCommitment(tx, op.accountId, c.renewedFromId) : undefined;
       if (old && old.status === "kept" && old.renewedToId === c.id) await this.apply(tx, account, old, { type: "renewal-undone", at: now, error }, pending);
     });
@@ -855,6 +863,7 @@ export class Ledger {
       .set({ status: "done", updatedAt: now })
       .where(and(eq(k.status, "scheduled"), lte(k.dueAt, now), opts.accountId ? eq(k.accountId, opts.accountId) : undefined))
       .returning({ id: k.id });
+    await this.outbox.tellRefusedLeftOver(opts.accountId);
     const outbox = await this.outbox.drainDue(100_000, opts.accountId);
     return { reminded, checkInsDone: done.length, outbox };
   }

@@ -9,6 +9,7 @@ import { ProviderError, type CalendarEventSpec, type CalendarProvider, type Mail
 import type { Counterpart, WorkSettings } from "../core/model";
 import { schema, type Db, type Tx } from "./db";
 import { accountRef, type AccountRow, type OutboxRow } from "./store";
+import { localDateOf } from "../core/time";
 
 const MINUTE = 60_000;
 const LEASE_MS = 2 * MINUTE;
@@ -55,6 +56,19 @@ export function outboxRow(accountId: string, o: OutboxInput, now: number): typeo
   return { accountId, ...o, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now };
 }
 
+/**
+ * Moves a refused operation to failed, in the caller's transaction: true if this
+ * call did it, false if it was already done (another sweep told the ledger first).
+ */
+export async function markFailed(conn: Db | Tx, id: number): Promise<boolean> {
+  const moved = await conn
+    .update(schema.outbox)
+    .set({ state: "failed" })
+    .where(and(eq(schema.outbox.id, id), eq(schema.outbox.state, "refused")))
+    .returning({ id: schema.outbox.id });
+  return moved.length === 1;
+}
+
 /** Writes an operation in the caller's transaction; it is attempted once that commits (Outbox.drain). */
 export async function enqueue(tx: Tx, accountId: string, o: OutboxInput, pending: Pending, now: number): Promise<void> {
   await tx.insert(schema.outbox).values(outboxRow(accountId, o, now)).onConflictDoNothing();
@@ -75,10 +89,16 @@ export interface OutboxDeps {
   failed?(op: OutboxRow, error: string): Promise<void>;
 }
 
+/**
+ * Accounts a provider asked to slow down (a 429), by account and by provider
+ * (mail or calendar), until when, and how many times in a row: their calls wait
+ * without using an attempt. One map a process, so every Ledger in it honours it.
+ */
+const throttled = new Map<string, { until: number; strikes: number }>();
+const laneOf = (op: OutboxRow) => `${op.accountId} ${op.op === "send_reply" ? "mail" : "calendar"}`;
+
 export class Outbox {
   private readonly db: Db;
-  /** Accounts a provider asked to slow down (a 429), until when: their calls wait without using an attempt. */
-  private readonly throttled = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDeps) {
     this.db = deps.db;
@@ -171,15 +191,37 @@ export class Outbox {
     };
     await Promise.all(Array.from({ length: Math.min(PROVIDER_CONCURRENCY, lanes.length) }, worker));
     await this.record(out, now);
-    for (const f of out.failed) {
-      try {
-        await this.deps.failed?.(f.op, f.error);
-      } catch (e) {
-        if (e instanceof SimulatedCrash) throw e;
-        console.error(`outbox: could not record that ${f.op.key} failed`, e);
-      }
-    }
+    for (const f of out.failed) await this.tellRefused(f.op, f.error);
     return result;
+  }
+
+  /**
+   * Tells the ledger about an operation the provider refused, then marks it failed.
+   * The ledger's hook moves the op from refused to failed in its own transaction
+   * (markFailed), so a crash or an error here leaves it refused, and the next
+   * sweep tells it again: a refusal is never lost, and never told twice.
+   */
+  private async tellRefused(op: OutboxRow, error: string): Promise<void> {
+    try {
+      if (this.deps.failed) await this.deps.failed(op, error);
+      else await markFailed(this.db, op.id);
+    } catch (e) {
+      if (e instanceof SimulatedCrash) throw e;
+      console.error(`outbox: could not record that ${op.key} was refused; the sweep will try again`, e);
+    }
+  }
+
+  /** Refusals not yet told to the ledger (a crash or an error on the way): told now. */
+  async tellRefusedLeftOver(accountId?: string): Promise<number> {
+    const o = schema.outbox;
+    const rows = await this.db
+      .select()
+      .from(o)
+      .where(and(eq(o.state, "refused"), accountId ? eq(o.accountId, accountId) : undefined))
+      .orderBy(asc(o.id))
+      .limit(1000);
+    for (const op of rows) await this.tellRefused(op, op.lastError ?? "refused");
+    return rows.length;
   }
 
   /** Writes a batch's outcomes: one statement per few hundred rows, all in one transaction. */
@@ -227,14 +269,12 @@ export class Outbox {
     const o = schema.outbox;
     const set = (state: OutboxRow["state"], result: Record<string, unknown> | null, extra: { lastError?: string | null; nextAttemptAt?: number | null; attempts?: number | null } = {}) =>
       out.outbox.push({ id: op.id, state, result: result ? JSON.stringify(result) : null, lastError: extra.lastError ?? null, nextAttemptAt: extra.nextAttemptAt ?? null, attempts: extra.attempts ?? null });
-    const until = this.throttled.get(op.accountId);
-    if (until !== undefined) {
-      if (until > now && op.op !== "place_events" && op.op !== "reschedule") {
-        // The provider asked this account to wait: don't call it, and don't count an attempt.
-        set("pending", null, { nextAttemptAt: until, attempts: op.attempts - 1 });
-        return "retrying";
-      }
-      if (until <= now) this.throttled.delete(op.accountId);
+    const callsProvider = op.op === "create_event" || op.op === "delete_event" || op.op === "send_reply";
+    const throttle = callsProvider ? throttled.get(laneOf(op)) : undefined;
+    if (throttle && throttle.until > now) {
+      // The provider asked this account to wait: don't call it, and don't count an attempt.
+      set("pending", null, { nextAttemptAt: throttle.until, attempts: op.attempts - 1 });
+      return "retrying";
     }
     try {
       if (!account) {
@@ -245,6 +285,7 @@ export class Outbox {
       if (op.op === "create_event") {
         const event = op.payload.event as CalendarEventSpec;
         const { eventId } = await this.deps.calendar.createEvent(ref, event);
+        throttled.delete(laneOf(op));
         this.deps.afterProviderCall?.(op);
         createdNow.set(op.reminderId!, eventId);
         out.reminders.push({ id: op.reminderId!, eventId, state: "created" });
@@ -280,7 +321,10 @@ export class Outbox {
             return "retrying";
           }
         }
-        if (eventId) await this.deps.calendar.deleteEvent(ref, eventId, op.key);
+        if (eventId) {
+          await this.deps.calendar.deleteEvent(ref, eventId, op.key);
+          throttled.delete(laneOf(op));
+        }
         this.deps.afterProviderCall?.(op);
         out.reminders.push({ id: op.reminderId!, eventId: null, state: "deleted" });
         set("done", null);
@@ -312,6 +356,21 @@ export class Outbox {
       if (op.op === "send_reply") {
         if (!this.deps.mail) throw new ProviderError("Kept has no mail connection for this account; reconnect it to send updates.", 503, true);
         const p = op.payload as Record<string, unknown>;
+        const [renewed] = op.commitmentId
+          ? await this.db.select({ messageId: schema.commitments.messageId, dueDate: schema.commitments.dueDate }).from(schema.commitments).where(eq(schema.commitments.id, op.commitmentId))
+          : [];
+        if (renewed && !renewed.messageId.startsWith(COMPOSED_PREFIX)) {
+          // The user wrote to them on the thread first, and that message was taken as this
+          // update: sending it too would say the same thing twice.
+          set("skipped", { reason: "the user's own message was taken as this update" });
+          out.other.push(this.forgetBody(op.id));
+          return "done";
+        }
+        if (renewed && localDateOf(now, account.timeZone) > renewed.dueDate) {
+          // Held up so long that the date it promises news by has passed: sent now, it would
+          // be wrong. Refused, so the promise it was to keep is owed again.
+          throw new ProviderError(`Not sent: held up until after ${renewed.dueDate}, the date it promised news by. Send them a new update.`, 410, false);
+        }
         const inReplyTo = await this.answering(op, p.inReplyToMessageId as string, now, sentNow);
         if ("waitUntil" in inReplyTo) {
           set("pending", null, { nextAttemptAt: inReplyTo.waitUntil, attempts: op.attempts - 1 });
@@ -326,6 +385,7 @@ export class Outbox {
           bodyText: p.bodyText as string,
           bodyHtml: p.bodyHtml as string,
         });
+        throttled.delete(laneOf(op));
         this.deps.afterProviderCall?.(op);
         set("done", { messageId: sent.messageId });
         if (op.commitmentId) sentNow.set(op.commitmentId, sent.messageId);
@@ -348,16 +408,20 @@ export class Outbox {
       const retryable = pe ? pe.retryable : true;
       const message = e instanceof Error ? e.message : String(e);
       if (!retryable) {
-        set("failed", null, { lastError: message });
+        // Refused for good: "refused" until the ledger has been told (Outbox.tellRefused), then "failed".
+        set("refused", null, { lastError: message });
         if (op.op === "send_reply") out.other.push(this.forgetBody(op.id));
         out.failed.push({ op, error: message });
         return "failed";
       }
       if (pe?.status === 429) {
-        // Slow down the whole account, not just this call: its other operations wait too.
-        // Being asked to wait is not the operation's failure, so it doesn't use an attempt.
-        const wait = Math.max(pe.retryAfterMs ?? 0, 1_000);
-        this.throttled.set(op.accountId, now + wait);
+        // Slow down the account's calls to that provider, not just this one: they wait too.
+        // Being asked to wait is not the operation's failure, so it doesn't use an attempt;
+        // without a Retry-After the wait doubles with each 429 in a row, up to the backoff's cap.
+        const lane = laneOf(op);
+        const strikes = (throttled.get(lane)?.strikes ?? 0) + 1;
+        const wait = pe.retryAfterMs && pe.retryAfterMs > 0 ? pe.retryAfterMs : Math.min(1_000 * 2 ** Math.min(strikes - 1, 30), MAX_BACKOFF_MS);
+        throttled.set(lane, { until: now + wait, strikes });
         set("pending", null, { lastError: message, nextAttemptAt: now + wait, attempts: op.attempts - 1 });
         return "retrying";
       }

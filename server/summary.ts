@@ -90,13 +90,13 @@ export async function summarise(db: Db, account: AccountRow, now: number, weeks 
     .where(
       and(
         eq(o.accountId, account.id),
-        sql`((${o.state} = 'pending' and ${o.lastError} is not null) or (${o.state} = 'failed' and ${o.updatedAt} >= ${now - 30 * 86_400_000}))`,
+        sql`((${o.state} = 'pending' and ${o.lastError} is not null) or (${o.state} in ('refused', 'failed') and ${o.updatedAt} >= ${now - 30 * 86_400_000}))`,
       ),
     )
     .orderBy(sql`${o.updatedAt} desc`);
   const delivery = {
     delayed: troubled.filter((t) => t.state === "pending").length,
-    failed: troubled.filter((t) => t.state === "failed").length,
+    failed: troubled.filter((t) => t.state !== "pending").length,
     lastError: troubled[0]?.lastError ?? null,
   };
 

@@ -645,6 +645,103 @@ describe("a provider that is down for long, throttles, or refuses", () => {
     expect((await summarise(db, (await getAccount(db, accountId))!, clock.now)).delivery).toEqual({ delayed: 0, failed: 1, lastError: "Sending as this mailbox is not allowed" });
   });
 
+  it("a refused update the user has moved past (renewed again) leaves the ledger as it is, and the next update still goes", async () => {
+    world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 9 } });
+    const { ledger, accountId, clock, provider, opened } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    const a = created[0]!;
+    const b = (await ledger.renewWithUpdate(accountId, a.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-23" })).renewed;
+    clock.advance(60_000);
+    const c = (await ledger.renewWithUpdate(accountId, b.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" })).renewed;
+    // The outage ends, but the provider refuses B's reply for good.
+    provider.setFaults({ refuseKeys: { [`reply:${b.id}`]: "Message rejected" } });
+    for (let i = 0; i < 6 && provider.replies.length < 1; i++) {
+      clock.advance(5 * 60_000);
+      await ledger.sweep();
+    }
+    const db = opened.db;
+    const [a2, b2, c2] = await Promise.all([a, b, c].map(async (x) => (await getCommitment(db, accountId, x.id))!));
+    expect([a2.status, b2.status, c2.status]).toEqual(["kept", "kept", "open"]);
+    expect(a2.renewedToId).toBe(b.id);
+    expect((await history(db, b.id)).at(-1)).toMatchObject({ type: "not_sent", detail: { error: "Message rejected" } });
+    // C went out, answering the message before B's (B was never sent): one reply, one future event.
+    expect(provider.replies.map((r) => [r.key, r.inReplyToMessageId])).toEqual([[`reply:${c.id}`, "m1"]]);
+    expect(provider.eventsFor(accountId).filter((e) => e.start > clock.now).map((e) => e.key.split(".")[0])).toEqual([`kept:${c.id}`]);
+  });
+
+  it("a refusal the ledger wasn't told of (a crash on the way) is told by the next sweep, once", async () => {
+    world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 11 } });
+    const { ledger, accountId, clock, opened } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    const b = (await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-27" })).renewed;
+    // As a process that died after writing "refused" and before telling the ledger leaves it.
+    const db = opened.db;
+    await db.update(schema.outbox).set({ state: "refused", lastError: "Mailbox disabled" }).where(eq(schema.outbox.key, `reply:${b.id}`));
+    world.provider.setFaults({});
+    await ledger.sweep();
+    await ledger.sweep();
+    expect((await getCommitment(db, accountId, b.id))!.status).toBe("dismissed");
+    expect((await getCommitment(db, accountId, created[0]!.id))!.status).toBe("open");
+    expect((await history(db, created[0]!.id)).filter((h) => h.type === "reopened")).toHaveLength(1);
+    expect((await db.select().from(schema.outbox).where(eq(schema.outbox.key, `reply:${b.id}`)))[0]!.state).toBe("failed");
+  });
+
+  it("a provider that says 429 without Retry-After is asked less and less often, not every sweep", async () => {
+    world = await makeWorld({ faults: { throttleWithoutRetryAfter: true } });
+    const { ledger, accountId, clock, provider } = world;
+    await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    // (This account's sweep: on a shared libSQL server other tests' accounts are in the same database.)
+    for (let m = 0; m < 24 * 6; m++) {
+      clock.advance(10 * 60_000);
+      await ledger.sweep({ accountId });
+    }
+    // A day of sweeps every ten minutes: the waits double (1 s, 2 s, 4 s … up to 6 h), so about
+    // twenty calls, not one a sweep (145).
+    expect(provider.calls).toBeLessThan(30);
+    const [op] = await world.opened.db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
+    expect(op!.state).toBe("pending");
+    expect(op!.nextAttemptAt - clock.now).toBeGreaterThan(3_600_000);
+    // Once it answers again, the event goes on at the next try.
+    provider.setFaults({});
+    clock.advance(6 * 3_600_000);
+    await ledger.sweep();
+    expect(provider.eventsFor(accountId)).toHaveLength(1);
+  });
+
+  it("an update held up until after the date it names is not sent late: refused, and the promise it was to keep is owed again", async () => {
+    world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 13 } });
+    const { ledger, accountId, clock, provider, opened } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    const b = (await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-19" })).renewed;
+    clock.set("2026-11-20T09:00:00Z"); // a day past the 19th, still down
+    await ledger.sweep();
+    provider.setFaults({});
+    clock.advance(6 * 3_600_000);
+    await ledger.sweep();
+    expect(provider.replies).toEqual([]);
+    expect((await getCommitment(opened.db, accountId, b.id))!.status).toBe("dismissed");
+    expect((await getCommitment(opened.db, accountId, created[0]!.id))!.status).toBe("open");
+    expect((await history(opened.db, b.id)).at(-1)!.detail.error).toMatch(/^Not sent: held up until after 2026-11-19/);
+  });
+
+  it("an update the user answered themselves before it could be sent is not sent as well", async () => {
+    world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 15 } });
+    const { ledger, accountId, clock, provider, opened } = world;
+    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+    const b = (await ledger.renewWithUpdate(accountId, created[0]!.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-27" })).renewed;
+    // Kept can't send it yet; the user writes to Ana themselves, naming the same date.
+    clock.advance(10 * 60_000);
+    await ledger.recordSent(accountId, { threadId: "t1", messageId: "u1", internetMessageId: null, subject: "Re: Role", to: [ana], cc: [], sentAt: clock.now }, promise("No news yet, I'll update you by Friday 27 November.", "2026-11-27"), "sync");
+    expect((await getCommitment(opened.db, accountId, b.id))!.messageId).toBe("u1");
+    provider.setFaults({});
+    clock.advance(3_600_000);
+    await ledger.sweep();
+    expect(provider.replies).toEqual([]);
+    const [op] = await opened.db.select().from(schema.outbox).where(eq(schema.outbox.key, `reply:${b.id}`));
+    expect(op!.state).toBe("skipped");
+    expect((await getCommitment(opened.db, accountId, b.id))!.status).toBe("open");
+  });
+
   it("a sent update's text is not kept either", async () => {
     world = await makeWorld();
     const { ledger, accountId, clock, provider } = world;

@@ -15,6 +15,10 @@ export interface FaultPlan {
   seed?: number;
   /** Calls the provider refuses for good (a 403 with this message), by operation. */
   refuse?: Partial<Record<"createEvent" | "deleteEvent" | "sendReply", string>>;
+  /** The same, for the calls with these idempotency keys only (a reply's or an event's key). */
+  refuseKeys?: Record<string, string>;
+  /** Every call answered 429 with no Retry-After (a provider that says "slow down" and not for how long). */
+  throttleWithoutRetryAfter?: boolean;
 }
 
 export interface StoredEvent extends CalendarEventSpec {
@@ -71,7 +75,7 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
   }
 
   async createEvent(account: AccountRef, event: CalendarEventSpec): Promise<{ eventId: string }> {
-    return this.call(account, "createEvent", () => {
+    return this.call(account, "createEvent", event.key, () => {
       if (event.title.length > TITLE_MAX) throw new ProviderError(`subject longer than ${TITLE_MAX} characters`, 400, false);
       if (event.description.length > BODY_MAX) throw new ProviderError("body too large", 400, false);
       if (!(event.end > event.start)) throw new ProviderError("end must be after start", 400, false);
@@ -84,8 +88,8 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
     });
   }
 
-  async deleteEvent(account: AccountRef, eventId: string): Promise<void> {
-    return this.call(account, "deleteEvent", () => {
+  async deleteEvent(account: AccountRef, eventId: string, key?: string): Promise<void> {
+    return this.call(account, "deleteEvent", key ?? eventId, () => {
       const e = this.events.get(eventId);
       if (e && e.accountId !== account.id) throw new ProviderError("not found", 404, false);
       this.events.delete(eventId); // already gone: the adapter treats the provider's 404 as done
@@ -93,7 +97,7 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
   }
 
   async sendReply(account: AccountRef, reply: ReplySpec): Promise<{ messageId: string; sentAt: number }> {
-    return this.call(account, "sendReply", () => {
+    return this.call(account, "sendReply", reply.key, () => {
       const key = `${account.id}|${reply.key}`;
       const earlier = this.sentByKey.get(key);
       if (earlier) return { messageId: earlier.messageId, sentAt: earlier.sentAt };
@@ -105,8 +109,12 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
     });
   }
 
-  private async call<T>(account: AccountRef, op: keyof NonNullable<FaultPlan["refuse"]>, work: () => T): Promise<T> {
+  private async call<T>(account: AccountRef, op: keyof NonNullable<FaultPlan["refuse"]>, key: string, work: () => T): Promise<T> {
     this.calls++;
+    if (this.faults.throttleWithoutRetryAfter) {
+      this.failures++;
+      throw new ProviderError("too many requests", 429, true, null);
+    }
     if (this.faults.latencyMs) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     const limit = this.faults.rateLimit;
     if (limit) {
@@ -118,7 +126,7 @@ export class MemoryProvider implements CalendarProvider, MailProvider {
         throw new ProviderError("too many requests", 429, true, w.start + limit.windowMs - now);
       }
     }
-    const refusal = this.faults.refuse?.[op];
+    const refusal = this.faults.refuse?.[op] ?? this.faults.refuseKeys?.[key];
     if (refusal) {
       this.failures++;
       throw new ProviderError(refusal, 403, false);
