@@ -173,8 +173,11 @@ export function keepsCommitment(
   if (!isActive(c)) return false;
   if (sent.threadId !== c.threadId || sent.messageId === c.messageId) return false;
   if (sent.sentAt <= c.sentAt) return false;
-  // To any of the people it was made to: answering whoever chased on the thread keeps it.
-  return c.counterparts.some((p) => sent.recipients.includes(p.address));
+  // To the person it was first addressed to. A message to someone copied in, or to one
+  // of several, may not answer them: a false "kept" would end the reminders while they
+  // still wait, and a one-click "Mark kept" mends the other mistake.
+  const primary = c.counterparts[0]?.address;
+  return primary !== undefined && sent.recipients.includes(primary);
 }
 
 /** Whether a message from someone else chases this commitment. */
