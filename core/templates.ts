@@ -126,3 +126,11 @@ export function replySubject(subject: string): string {
   const bare = bareSubject(subject);
   return `Re: ${bare || "(no subject)"}`;
 }
+
+/** An event's text description as HTML: escaped, one line a line. */
+export function eventHtml(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"))
+    .join("<br>");
+}

@@ -21,7 +21,7 @@ import {
 } from "../core/model";
 import { checkInAt, firstReminder, isOverdue, movedReminder, timingChanged } from "../core/policy";
 import type { CalendarEventSpec, CalendarProvider, MailProvider } from "../core/ports";
-import { DEFAULT_TEMPLATES, bareSubject, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
+import { DEFAULT_TEMPLATES, bareSubject, eventHtml, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
 import { daysBetween, localDateOf } from "../core/time";
 import { updateSettings, type SettingsPatch } from "./accounts";
 import { schema, type Db, type Tx } from "./db";
@@ -526,7 +526,7 @@ export class Ledger {
       await insertJson(tx, schema.checkIns, checkIns.map((c) => c.row));
       await insertJson(tx, schema.reminders, checkIns.map((c) => c.reminder));
       for (const c of checkIns) {
-        outbox.push(outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: c.spec } }, now));
+        outbox.push(outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: stored(c.spec) } }, now));
       }
       await insertJson(tx, schema.outbox, outbox, { ignoreConflicts: true });
       return out;
@@ -576,7 +576,7 @@ export class Ledger {
         await insertJson(
           tx,
           schema.outbox,
-          made.map((m) => outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
+          made.map((m) => outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: stored(m.spec) } }, now)),
           { ignoreConflicts: true },
         );
         return rows;
@@ -687,7 +687,7 @@ export class Ledger {
         const id = `${checkIn.id}.${current.seq + 1}`;
         const next: CalendarEventSpec = { ...spec, key: `kept:${id}`, start: at, end: at + s.eventMinutes * MINUTE, timeZone: s.timeZone };
         await tx.insert(r).values(reminderRow(id, accountId, { checkInId: checkIn.id }, current.seq + 1, next, now));
-        await enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: next } }, pending, now);
+        await enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: stored(next) } }, pending, now);
         moved.checkIns++;
       }
     });
@@ -915,7 +915,7 @@ export class Ledger {
         historyRows.push([c.id, now, t.history.type, JSON.stringify(t.history.detail)]);
         const r = this.reminderFor(t.commitment, s, t.commitment.nextReminderAt!, (seqs.get(c.id) ?? 0) + 1, now);
         reminderRows.push([r.row.id, account.id, c.id, r.row.seq, r.row.startsAt, r.row.endsAt, r.row.title]);
-        outboxRows.push([account.id, `event:${r.row.id}`, r.row.id, c.id, JSON.stringify({ event: r.spec })]);
+        outboxRows.push([account.id, `event:${r.row.id}`, r.row.id, c.id, JSON.stringify({ event: stored(r.spec) })]);
       }
       // A batch is a few statements, each with its rows as one JSON parameter: cheap to
       // build, and one round trip each on a libSQL server.
@@ -1040,7 +1040,7 @@ export class Ledger {
       .where(eq(schema.reminders.commitmentId, c.id));
     const r = this.reminderFor(c, s, at, Number(n) + 1, now);
     await tx.insert(schema.reminders).values(r.row);
-    await enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, pending, now);
+    await enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: stored(r.spec) } }, pending, now);
   }
 
   private reminderFor(c: Commitment, s: WorkSettings, at: number, seq: number, now: number) {
@@ -1071,7 +1071,7 @@ export class Ledger {
     const { row, reminder, spec } = this.newCheckIn(account, s, input);
     await tx.insert(schema.checkIns).values(row);
     await tx.insert(schema.reminders).values(reminder);
-    await enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: spec } }, pending, input.now);
+    await enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: stored(spec) } }, pending, input.now);
     return row.id;
   }
 
@@ -1120,7 +1120,7 @@ export class Ledger {
       url: `${this.deps.publicUrl}/`,
       alarmMinutes: 0,
     };
-    spec.descriptionHtml = textToHtml(spec.description);
+    spec.descriptionHtml = eventHtml(spec.description);
     return { row, reminder: reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now), spec };
   }
 
@@ -1269,11 +1269,10 @@ function dedupe(people: Counterpart[]): Counterpart[] {
   return [...seen.values()];
 }
 
-function textToHtml(text: string): string {
-  return text
-    .split("\n")
-    .map((l) => l.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"))
-    .join("<br>");
+/** An event as the outbox keeps it: without its HTML description, which is made again from the text when it is sent (half the row). */
+function stored(spec: CalendarEventSpec): Omit<CalendarEventSpec, "descriptionHtml"> {
+  const { descriptionHtml: _html, ...rest } = spec;
+  return rest;
 }
 
 /** A reminders row for an event about to be created. */
@@ -1332,7 +1331,7 @@ export function followUpEvent(c: Commitment, s: WorkSettings, at: number, url: s
     end: at + s.eventMinutes * MINUTE,
     timeZone: s.timeZone,
     description,
-    descriptionHtml: textToHtml(description),
+    descriptionHtml: eventHtml(description),
     url,
     alarmMinutes: 0,
   };

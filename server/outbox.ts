@@ -10,6 +10,7 @@ import type { Counterpart, WorkSettings } from "../core/model";
 import { schema, type Db, type Tx } from "./db";
 import { accountRef, type AccountRow, type OutboxRow } from "./store";
 import { localDateOf } from "../core/time";
+import { eventHtml } from "../core/templates";
 
 const MINUTE = 60_000;
 const LEASE_MS = 2 * MINUTE;
@@ -283,7 +284,9 @@ export class Outbox {
       }
       const ref = accountRef(account);
       if (op.op === "create_event") {
-        const event = op.payload.event as CalendarEventSpec;
+        // Kept without its HTML description (see Ledger's stored()); an older row may have one.
+        const kept = op.payload.event as Omit<CalendarEventSpec, "descriptionHtml"> & { descriptionHtml?: string };
+        const event: CalendarEventSpec = { ...kept, descriptionHtml: kept.descriptionHtml ?? eventHtml(kept.description) };
         const { eventId } = await this.deps.calendar.createEvent(ref, event);
         throttled.delete(laneOf(op));
         this.deps.afterProviderCall?.(op);

@@ -45,6 +45,10 @@ describe("promise → event → chase → reply", () => {
     expect(events[0]!.title).toBe("Get back to Ana Silva: Data Engineer role");
     expect(events[0]!.description).toContain("“I'll get back to you by Friday.”");
     expect(events[0]!.description).toContain("http://127.0.0.1:8787/c/");
+    // The provider gets the HTML description; the outbox keeps only the text it is made from.
+    expect(events[0]!.descriptionHtml).toBe(events[0]!.description.split("\n").map((l) => l.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")).join("<br>"));
+    const [kept] = await world.opened.db.select().from(schema.outbox).where(eq(schema.outbox.accountId, accountId));
+    expect(Object.keys(kept!.payload.event as object)).not.toContain("descriptionHtml");
 
     // Ana chases on Thursday morning: the reminder comes forward to that morning.
     clock.set("2026-11-19T11:02:00Z");
