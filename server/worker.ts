@@ -26,11 +26,16 @@ let cached: { env: Env; built: Built } | null = null;
 function build(env: Env): Built {
   if (cached && cached.env === env) return cached.built;
   const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<string, string>;
-  if (!strings.DATABASE_URL || strings.DATABASE_URL.startsWith("file:"))
-    throw new ConfigError("Kept can't start; fix these settings:\n  DATABASE_URL: on Workers it must be a libSQL server address (libsql://… or https://…), with DATABASE_AUTH_TOKEN as a secret");
+  const url = strings.DATABASE_URL?.trim();
+  if (!url || url.startsWith("file:"))
+    throw new ConfigError(
+      `Kept can't start; fix these settings:\n  DATABASE_URL must be a libSQL server address on Workers, starting libsql:// or https://, for example libsql://kept-you.turso.io (with DATABASE_AUTH_TOKEN as a secret); it is ${url ? JSON.stringify(url) : "not set"}`,
+    );
   const config = loadConfig({ ...strings, HOST: strings.HOST ?? "127.0.0.1" });
   if (config.AUTH_MODE === "token" && !config.PUBLIC_URL)
-    throw new ConfigError("Kept can't start; fix these settings:\n  PUBLIC_URL: the address this Worker is reached at (links in calendar events point there), e.g. https://kept.example.com");
+    throw new ConfigError(
+      "Kept can't start; fix these settings:\n  PUBLIC_URL must be the address this Worker is reached at, for example https://kept.example.com (links in calendar events point there); it is not set",
+    );
   const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   const db = drizzle(client, { schema }) as unknown as Db;
   const deps = {
