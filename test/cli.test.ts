@@ -132,3 +132,17 @@ describe("kept scan", () => {
     expect(out.waiting[0].chaseCount).toBe(1);
   }, 60_000);
 });
+
+describe("npm start", () => {
+  it("stops on a bad setting with the message, and exit code 1, before opening anything", async () => {
+    const start = run(process.execPath, ["--import", "tsx", join(root, "server/node.ts")], {
+      cwd: root,
+      env: { ...process.env, PORT: "abc", DATABASE_URL: `file:${join(dir, "never.db")}`, FORCE_COLOR: "0" },
+    });
+    const failed = await start.then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain("Kept can't start; fix these settings:");
+    expect(failed?.stderr).toMatch(/PORT must be a whole number from 0 to 65535, for example 8787.*; it is "abc"/);
+    expect(readdirSync(dir)).toEqual([]); // no database made
+  }, 60_000);
+});
