@@ -78,8 +78,8 @@ const table: Array<[CommitmentStatus, LedgerAction["type"], CommitmentStatus | "
   ["dismissed", "keep", "refused"],
   ["dismissed", "renew", "refused"],
   // Only the promise an update opened ends when the update can't be sent (see below for that one).
-  ["open", "update-not-sent", "refused"],
-  ["kept", "update-not-sent", "refused"],
+  ["open", "update-not-sent", "refused"], // (not from an update)
+  ["kept", "update-not-sent", "refused"], // (kept by a reply, not renewed)
   // Only a promise kept by an update is owed again when that update can't be sent.
   ["kept", "renewal-undone", "refused"],
   ["open", "renewal-undone", "refused"],
@@ -115,6 +115,10 @@ describe("state machine", () => {
     expect(ended.commitment.dismissedReason).toBe("update-not-sent");
     expect(ended.history).toEqual({ at: later, type: "not_sent", detail: { error: "mailbox full" } });
     expect(ended.reminders).toEqual({ cancelFuture: true, createAt: null });
+
+    // One the update's promise was itself renewed into (an earlier update, kept by a later one) ends too.
+    const renewedAgain = transition(opened, actions.renew, s).commitment;
+    expect(transition(renewedAgain, actions["update-not-sent"], s).commitment.status).toBe("dismissed");
 
     const renewed = transition(commitment("open"), actions.renew, s).commitment;
     const owed = transition(renewed, actions["renewal-undone"], s);

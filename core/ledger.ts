@@ -144,8 +144,9 @@ export function transition(c: Commitment, action: LedgerAction, s: WorkSettings)
       };
     }
     case "update-not-sent": {
-      // Only the promise an update opened: the person was never told the new date.
-      if (c.source !== "update" || !isActive(c)) refuse(c, action.type);
+      // Only the promise an update opened: the person was never told the new date. It may
+      // have been renewed again meanwhile (kept by a later update that can't be sent either).
+      if (c.source !== "update" || !(isActive(c) || (c.status === "kept" && c.renewedToId))) refuse(c, action.type);
       return {
         commitment: { ...base, status: "dismissed", dismissedReason: "update-not-sent", snoozedUntil: null, nextReminderAt: null },
         history: { at, type: "not_sent", detail: { error: action.error } },

@@ -168,6 +168,12 @@ function badNewsCheckIn(msg: SentMessage, counterparts: Counterpart[], badNews: 
   };
 }
 
+/** Whether the update that opened this promise was refused, given up on, or never queued (composed for the user, who never sent it). */
+async function replyNeverSent(tx: Tx, commitmentId: string): Promise<boolean> {
+  const [op] = await tx.select({ state: schema.outbox.state }).from(schema.outbox).where(eq(schema.outbox.key, `reply:${commitmentId}`));
+  return op ? op.state === "refused" || op.state === "failed" : false;
+}
+
 /** The check-in already scheduled with this person, if any. */
 async function scheduledCheckInWith(tx: Tx, accountId: string, address: string): Promise<string | null> {
   const k = schema.checkIns;
@@ -223,12 +229,24 @@ export class Ledger {
       // again, or wrote to them themselves), only the history says so.
       const live = c.source === "update" && isActive(c) && c.messageId.startsWith(COMPOSED_PREFIX);
       if (!live) {
-        await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: now, type: "not_sent", detail: { error } });
+        await tx.insert(schema.commitmentHistory).values({ commitmentId: c.id, at: now, type: "not_sent", detail: { error, superseded: true } });
         return;
       }
       await this.apply(tx, account, c, { type: "update-not-sent", at: now, error }, pending);
-      const old = c.renewedFromId ? await getCommitment(tx, op.accountId, c.renewedFromId) : undefined;
-      if (old && old.status === "kept" && old.renewedToId === c.id) await this.apply(tx, account, old, { type: "renewal-undone", at: now, error }, pending);
+      // Back along the chain: an earlier update that never went out either ends too, and the
+      // first promise they did hear is owed again.
+      let child = c;
+      for (let hops = 0; hops < 100 && child.renewedFromId; hops++) {
+        const parent = await getCommitment(tx, op.accountId, child.renewedFromId);
+        if (!parent || parent.status !== "kept" || parent.renewedToId !== child.id) break;
+        const unsent = parent.source === "update" && parent.messageId.startsWith(COMPOSED_PREFIX) && (await replyNeverSent(tx, parent.id));
+        if (!unsent) {
+          await this.apply(tx, account, parent, { type: "renewal-undone", at: now, error }, pending);
+          break;
+        }
+        await this.apply(tx, account, parent, { type: "update-not-sent", at: now, error }, pending);
+        child = parent;
+      }
     });
     await this.outbox.drain(pending.outboxKeys);
   }

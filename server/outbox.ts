@@ -367,6 +367,9 @@ export class Outbox {
           // update: sending it too would say the same thing twice.
           set("skipped", { reason: "the user's own message was taken as this update" });
           out.other.push(this.forgetBody(op.id));
+          out.other.push(
+            this.db.insert(schema.commitmentHistory).values({ commitmentId: op.commitmentId!, at: now, type: "not_sent", detail: { skipped: true, messageId: renewed.messageId } }),
+          );
           return "done";
         }
         if (renewed && localDateOf(now, account.timeZone) > renewed.dueDate) {

@@ -675,6 +675,40 @@ describe("a provider that is down for long, throttles, or refuses", () => {
     expect(provider.eventsFor(accountId).filter((e) => e.start > clock.now).map((e) => e.key.split(".")[0])).toEqual([`kept:${c.id}`]);
   });
 
+  it("two updates in a row both refused, in either order: both end and the first promise is owed again", async () => {
+    for (const order of ["b-first", "c-first"] as const) {
+      world?.close();
+      world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 17 } });
+      const { ledger, accountId, clock, provider, opened } = world;
+      const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+      const a = created[0]!;
+      const b = (await ledger.renewWithUpdate(accountId, a.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-23" })).renewed;
+      clock.advance(60_000);
+      const c = (await ledger.renewWithUpdate(accountId, b.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" })).renewed;
+      const refuse = (id: string) => provider.setFaults({ refuseKeys: { [`reply:${id}`]: "Message rejected" }, failRate: 1, lostResponseShare: 0 });
+      if (order === "b-first") {
+        provider.setFaults({ refuseKeys: { [`reply:${b.id}`]: "Message rejected", [`reply:${c.id}`]: "Message rejected" } });
+      } else {
+        // C is refused as the user's send-time check sees it (B's still down), then B.
+        await opened.db.update(schema.outbox).set({ state: "refused", lastError: "Message rejected" }).where(eq(schema.outbox.key, `reply:${c.id}`));
+        refuse(b.id);
+      }
+      for (let i = 0; i < 6; i++) {
+        clock.advance(5 * 60_000);
+        await ledger.sweep();
+      }
+      const db = opened.db;
+      const [a2, b2, c2] = await Promise.all([a, b, c].map(async (x) => (await getCommitment(db, accountId, x.id))!));
+      expect([a2.status, b2.status, c2.status], order).toEqual(["open", "dismissed", "dismissed"]);
+      expect(provider.replies, order).toEqual([]);
+      provider.setFaults({});
+      clock.advance(3_600_000);
+      await ledger.sweep();
+      // Only A, owed again, has a follow-up to come.
+      expect(provider.eventsFor(accountId).filter((e) => e.start > clock.now).map((e) => e.key.split(".")[0]), order).toEqual([`kept:${a.id}`]);
+    }
+  });
+
   it("a refusal the ledger wasn't told of (a crash on the way) is told by the next sweep, once", async () => {
     world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 11 } });
     const { ledger, accountId, clock, opened } = world;
@@ -746,6 +780,7 @@ describe("a provider that is down for long, throttles, or refuses", () => {
     const [op] = await opened.db.select().from(schema.outbox).where(eq(schema.outbox.key, `reply:${b.id}`));
     expect(op!.state).toBe("skipped");
     expect((await getCommitment(opened.db, accountId, b.id))!.status).toBe("open");
+    expect((await history(opened.db, b.id)).at(-1)).toMatchObject({ type: "not_sent", detail: { skipped: true, messageId: "u1" } });
   });
 
   it("a sent update's text is not kept either", async () => {

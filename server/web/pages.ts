@@ -451,7 +451,7 @@ const HISTORY_LABEL: Record<string, string> = {
   renewed: "You sent a “no news yet” update",
   reopened: "Reopened",
   rescheduled: "Rescheduled",
-  not_sent: "Your update could not be sent",
+  not_sent: "Your update was not sent",
   not_placed: "Kept could not update your calendar",
 };
 
@@ -465,6 +465,8 @@ function historyDetail(h: HistoryEntry, p: CommitmentPage): string {
   if (h.type === "renewed" && typeof d.newDueDate === "string") return `next update by ${formatDate(d.newDueDate, locale)}`;
   if (h.type === "reopened" && d.because === "update-not-sent") return "your “no news yet” update could not be sent, so they are still waiting";
   if (h.type === "reopened" && typeof d.was === "string") return `was ${d.was}`;
+  if (h.type === "not_sent" && d.skipped) return "you wrote to them yourself before Kept could send it, so Kept didn't send it as well";
+  if (h.type === "not_sent" && d.superseded) return `${typeof d.error === "string" ? `${d.error}. ` : ""}You had already moved on from it, so nothing else changed.`;
   if (h.type === "not_sent") return `${typeof d.error === "string" ? `${d.error}. ` : ""}This promise ends; the one it was to keep is open again.`;
   if (h.type === "not_placed") return `${d.op === "delete_event" ? "A follow-up could not be removed" : "A follow-up could not be added"}${typeof d.error === "string" ? `: ${d.error}` : ""}.`;
   return "";

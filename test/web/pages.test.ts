@@ -307,7 +307,7 @@ describe("one promise's page", () => {
     expect(renewed.json.reply.delivery).toBe("queued");
     const newPage = await call(app, "GET", `/c/${renewed.json.renewed.id}`);
     expect(newPage.text).toContain("Your update to Ana Silva could not be sent.");
-    expect(newPage.text).toContain("Your update could not be sent");
+    expect(newPage.text).toContain("Your update was not sent");
     const oldPage = await call(app, "GET", `/c/${recent}`);
     expect(oldPage.text).toContain("Ana Silva is waiting on you.");
     expect(oldPage.text).toContain("could not be sent, so they are still waiting");
