@@ -78,21 +78,22 @@ export const commitments = sqliteTable(
 );
 
 /**
- * Everyone a promise was made to, one row each, newest first per person: the
- * side panel and the list's counterpart filter find a promise to Ana and Bo from
- * either. Kept in step with commitments by triggers (migration 0002), so every
- * way a promise is written (one at a time, an import's batches, a libSQL server)
- * fills it.
+ * The people a promise was made to besides the first (commitments.counterpart_address),
+ * one row each, newest first per person: the side panel and the list's counterpart
+ * filter find a promise to Ana and Bo from Bo's side too. Most promises have one
+ * person, so this stays small. Kept in step with commitments by triggers
+ * (migration 0003), so every way a promise is written (one at a time, an import's
+ * batches, a libSQL server) fills it.
  */
-export const commitmentPeople = sqliteTable(
-  "commitment_people",
+export const commitmentOthers = sqliteTable(
+  "commitment_others",
   {
     accountId: text("account_id").notNull(),
     address: text("address").notNull(), // lower-cased, as in commitments.counterparts
     sentAt: integer("sent_at").notNull(),
     commitmentId: text("commitment_id").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.address, t.sentAt, t.commitmentId] }), index("commitment_people_commitment").on(t.commitmentId)],
+  (t) => [primaryKey({ columns: [t.accountId, t.address, t.sentAt, t.commitmentId] }), index("commitment_others_commitment").on(t.commitmentId)],
 );
 
 export const commitmentHistory = sqliteTable(

@@ -105,11 +105,12 @@ export interface CommitmentFilter {
   before?: { sentAt: number; id: string }; // keyset cursor
 }
 
-/** Promises made to this person, among others or alone (commitment_people). */
+/** Promises made to this person: first, or among others (commitment_others). */
 export function toPerson(address: string): SQL {
-  const p = schema.commitmentPeople;
+  const o = schema.commitmentOthers;
   const c = schema.commitments;
-  return sql`exists (select 1 from ${p} where ${p.accountId} = ${c.accountId} and ${p.address} = ${normaliseAddress(address)} and ${p.commitmentId} = ${c.id})`;
+  const who = normaliseAddress(address);
+  return sql`(${c.counterpartAddress} = ${who} or exists (select 1 from ${o} where ${o.commitmentId} = ${c.id} and ${o.address} = ${who}))`;
 }
 
 export async function listCommitments(conn: Conn, accountId: string, f: CommitmentFilter): Promise<Commitment[]> {
@@ -245,24 +246,33 @@ const commitmentJson = `json_object(${jsonObjectOf(getTableColumns(schema.commit
   'chased', json(CASE WHEN m.chase_count > 0 THEN 'true' ELSE 'false' END))`;
 
 // Rows of (part, json): first the account (part 5: its id and time zone), then
-// the last 100 promises to this person (alone or among others, through
-// commitment_people), newest first (part 0 active on this
+// the last 100 promises to this person (the first they were made to, by the index
+// commitments_counterpart, or one of the others, by commitment_others' key: two
+// ordered reads of at most 100, merged), newest first (part 0 active on this
 // thread, 1 active elsewhere, 2 closed), their scheduled check-ins (3) and the
 // user's templates (4). Parameters: ?1 ?2 ?3 the identity (provider, tenant,
 // subject), ?4 the person, ?5 the thread, ?6 today. The account is found in the
 // same statement, so the side panel is one round trip to the database. Each part
 // is an ordered, LIMITed subquery (the LIMIT keeps SQLite from flattening it and
 // dropping its ORDER BY), and SQLite runs the parts of a UNION ALL one after
-// another, so the rows come out in that order; commitment_people's key and the
-// index check_ins_counterpart give it without a sort.
+// another, so the rows come out in that order; the indexes give each part in order,
+// and only the promises' two reads (at most 200 rows) are merged by a sort.
 const ACCOUNT_ID = "(SELECT id FROM accounts WHERE provider = ?1 AND tenant_id = ?2 AND subject = ?3)";
+const PART = `CASE WHEN m.status IN ${ACTIVE} THEN (CASE WHEN m.thread_id = ?5 THEN 0 ELSE 1 END) ELSE 2 END`;
 export const PANEL_SQL = `SELECT 5 AS part, json_object('id', a.id, 'timeZone', a.time_zone) AS j FROM accounts a WHERE a.provider = ?1 AND a.tenant_id = ?2 AND a.subject = ?3
 UNION ALL
-SELECT * FROM (
-  SELECT CASE WHEN m.status IN ${ACTIVE} THEN (CASE WHEN m.thread_id = ?5 THEN 0 ELSE 1 END) ELSE 2 END, ${commitmentJson}
-  FROM commitment_people p JOIN commitments m ON m.id = p.commitment_id
-  WHERE p.account_id = ${ACCOUNT_ID} AND p.address = ?4
-  ORDER BY p.sent_at DESC, p.commitment_id DESC LIMIT ${COMMITMENTS_PER_PERSON})
+SELECT part, j FROM (
+  SELECT * FROM (
+    SELECT m.sent_at AS s, m.id AS i, ${PART} AS part, ${commitmentJson} AS j
+    FROM commitments m WHERE m.account_id = ${ACCOUNT_ID} AND m.counterpart_address = ?4
+    ORDER BY m.sent_at DESC, m.id DESC LIMIT ${COMMITMENTS_PER_PERSON})
+  UNION ALL
+  SELECT * FROM (
+    SELECT m.sent_at, m.id, ${PART}, ${commitmentJson}
+    FROM commitment_others o JOIN commitments m ON m.id = o.commitment_id
+    WHERE o.account_id = ${ACCOUNT_ID} AND o.address = ?4
+    ORDER BY o.sent_at DESC, o.commitment_id DESC LIMIT ${COMMITMENTS_PER_PERSON})
+  ORDER BY s DESC, i DESC LIMIT ${COMMITMENTS_PER_PERSON})
 UNION ALL
 SELECT * FROM (SELECT 3, json_object(${jsonObjectOf(getTableColumns(schema.checkIns), "k")}) FROM check_ins k
   WHERE k.account_id = ${ACCOUNT_ID} AND k.counterpart_address = ?4 AND k.status = 'scheduled' ORDER BY k.due_at, k.id LIMIT 1000)

@@ -334,11 +334,22 @@ describe("a promise made to several people", () => {
       expect((await listCommitments(db, accountId, { counterpart: who, limit: 10 })).map((x) => x.id), who).toEqual([id]);
     }
     expect(JSON.parse((await panelFor(db, identity, "cy@example.com", "t1", "2026-11-02")).json).thisThread).toEqual([]);
-    // The side panel reads the people's key in order: no sort, however many promises.
-    const plan = await db.all<{ detail: string }>(sql.raw(`EXPLAIN QUERY PLAN ${PANEL_SQL}`));
-    const promisesPart = plan.map((r) => r.detail).join("\n").split("UNION ALL")[1]!;
-    expect(promisesPart).toMatch(/SEARCH p USING COVERING INDEX \S*commitment_people\S* \(account_id=\? AND address=\?\)/);
-    expect(promisesPart).not.toMatch(/TEMP B-TREE/);
+    // Bo alone, before and after: his panel merges the two kinds newest first.
+    const alone = async (n: number, at: number) =>
+      (await ledger.recordSent(accountId, { threadId: `b${n}`, messageId: `b${n}`, internetMessageId: null, subject: `B${n}`, to: [bo], cc: [], sentAt: at }, promise("I'll send it over.", "2026-11-09"), "sync")).created[0]!.id;
+    const before = await alone(1, clock.now - 3_600_000);
+    const after = await alone(2, clock.now + 3_600_000);
+    const boPanel = JSON.parse((await panelFor(db, identity, "bo@example.com", "t1", "2026-11-02")).json);
+    expect([...boPanel.thisThread, ...boPanel.otherThreads].map((x: { id: string }) => x.id)).toEqual([id, after, before]);
+    expect(boPanel.otherThreads.map((x: { id: string }) => x.id)).toEqual([after, before]);
+    expect((await listCommitments(db, accountId, { counterpart: "bo@example.com", limit: 10 })).map((x) => x.id)).toEqual([after, id, before]);
+    // The side panel reads both in index order, at most 100 each, however many promises there are.
+    const plan = (await db.all<{ detail: string }>(sql.raw(`EXPLAIN QUERY PLAN ${PANEL_SQL}`))).map((r) => r.detail).join("\n");
+    expect(plan).toMatch(/SEARCH m USING (COVERING )?INDEX commitments_counterpart \(account_id=\? AND counterpart_address=\?\)/);
+    expect(plan).toMatch(/SEARCH o USING COVERING INDEX \S*commitment_others\S* \(account_id=\? AND address=\?\)/);
+    expect(plan).not.toMatch(/SCAN (m|o|commitments)\b/);
+    // Only the first person is in the commitment's own index; one row for Bo, none for a promise to one person.
+    expect((await db.select().from(schema.commitmentOthers)).map((r) => [r.address, r.commitmentId])).toEqual([["bo@example.com", id]]);
     // Bo chases, which counts; a message to Bo alone doesn't keep it (Ana may still wait), one to Ana does.
     clock.advance(86_400_000);
     expect((await ledger.recordReceived(accountId, { threadId: "t1", messageId: "r1", from: bo, subject: "Re: Panel", receivedAt: clock.now })).chased).toHaveLength(1);
@@ -349,7 +360,7 @@ describe("a promise made to several people", () => {
     expect(reply.kept.map((k) => k.id)).toEqual([id]);
     // Deleting the account takes its people rows with it.
     await db.delete(schema.accounts).where(eq(schema.accounts.id, accountId));
-    expect(await db.select().from(schema.commitmentPeople).where(eq(schema.commitmentPeople.commitmentId, id))).toEqual([]);
+    expect(await db.select().from(schema.commitmentOthers).where(eq(schema.commitmentOthers.commitmentId, id))).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-CREATE TABLE `commitment_people` (
+CREATE TABLE `commitment_others` (
 	`account_id` text NOT NULL,
 	`address` text NOT NULL,
 	`sent_at` integer NOT NULL,
@@ -6,4 +6,4 @@ CREATE TABLE `commitment_people` (
 	PRIMARY KEY(`account_id`, `address`, `sent_at`, `commitment_id`)
 );
 --> statement-breakpoint
-CREATE INDEX `commitment_people_commitment` ON `commitment_people` (`commitment_id`);
+CREATE INDEX `commitment_others_commitment` ON `commitment_others` (`commitment_id`);
