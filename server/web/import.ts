@@ -98,6 +98,10 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
       if (what.files !== undefined) {
         // Several files back to back, after a line listing them; scanned together as one mailbox.
         const saved = await bits.saveUploads(body, MAX_IMPORT_BYTES);
+        if (saved.parts.length !== what.files) {
+          await bits.removeDir(saved.dir).catch(() => {});
+          throw new KeptError("bad_request", `The upload names ${saved.parts.length} file${saved.parts.length === 1 ? "" : "s"} but ?files= says ${what.files}. Choose the files again.`);
+        }
         const only = saved.parts.length === 1 ? saved.parts[0]!.name : `${saved.parts.length} files`;
         file = { path: saved.path, dir: saved.dir, name: only.replace(/^.*[\\/]/, "").slice(0, 200) };
       } else {

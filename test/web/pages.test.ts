@@ -472,6 +472,8 @@ describe("POST /api/import", () => {
     expect(short.json.error.message).toMatch(/ended before all of Sent\.mbox arrived/);
     const long = await call(makeApp(), "POST", "/api/import?files=1", { raw: upload([["Sent.mbox", sentBox]], "trailing") });
     expect(long.json.error.message).toMatch(/longer than the files it names/);
+    const miscounted = await call(makeApp(), "POST", "/api/import?files=3", { raw: upload([["Sent.mbox", sentBox]]) });
+    expect(miscounted.json.error.message).toBe("The upload names 1 file but ?files= says 3. Choose the files again.");
     const garbled = await call(makeApp(), "POST", "/api/import?files=1", { raw: "oops\n" + sentBox });
     expect(garbled.json.error.message).toMatch(/start with a line listing its files/);
     expect((await call(app, "GET", "/api/commitments?status=kept")).json.items).toHaveLength(1);
