@@ -274,7 +274,9 @@ export class Outbox {
     const throttle = callsProvider ? throttled.get(laneOf(op)) : undefined;
     if (throttle && throttle.until > now) {
       // The provider asked this account to wait: don't call it, and don't count an attempt.
-      set("pending", null, { nextAttemptAt: throttle.until, attempts: op.attempts - 1 });
+      // Said as its last error, so the summary counts it among the delayed.
+      const which = op.op === "send_reply" ? "mail" : "calendar";
+      set("pending", null, { nextAttemptAt: throttle.until, attempts: op.attempts - 1, lastError: `waiting: the ${which} provider asked Kept to slow down` });
       return "retrying";
     }
     try {

@@ -617,6 +617,9 @@ describe("a provider that is down for long, throttles, or refuses", () => {
     clock.advance(30_000);
     await ledger.sweep();
     expect(provider.calls).toBe(callsThen);
+    // The dashboard counts every one held back, not just the one that got the 429.
+    const { summarise } = await import("../server/summary");
+    expect((await summarise(world.opened.db, (await getAccount(world.opened.db, accountId))!, clock.now)).delivery.delayed).toBe(9);
     // Each window lets three more through, until all twelve are placed.
     for (let m = 0; m < 10 && provider.eventsFor(accountId).length < 12; m++) {
       clock.advance(61_000);
