@@ -158,16 +158,19 @@ export async function benchLedger(): Promise<Record<string, unknown>> {
       bare.url,
       requests.map((_, i) => ({ path: `/query?s=oid-${(i * 7919) % ACCOUNTS}&p=p${i % 40}%40example.com&t=t${(i * 7919) % ACCOUNTS}`, headers: {} })),
     );
-    const rememberedResult = await load(bare.url, requests.map((r) => ({ path: r.path.replace("/api/panel", "/remembered"), headers: r.headers })));
     await kept.close();
-    await bare.close();
-    jwks.close();
 
     // ── The sweep: DUE reminders among all of them ──
     const ledger = new Ledger({ db, clock: () => now, newId: randomUUID, calendar: feedCalendar(), mail: null, publicUrl: "http://127.0.0.1" });
     t = performance.now();
     const swept = await ledger.sweep();
     const sweepSeconds = (performance.now() - t) / 1000;
+
+    // Last, so ten more seconds of load don't weigh on the sweep's figure: the route
+    // answering from memory (its panels were read before the sweep; it reads nothing now).
+    const rememberedResult = await load(bare.url, requests.map((r) => ({ path: r.path.replace("/api/panel", "/remembered"), headers: r.headers })));
+    await bare.close();
+    jwks.close();
 
     return {
       commitments: COMMITMENTS,
