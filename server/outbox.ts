@@ -10,7 +10,7 @@ import type { Counterpart, WorkSettings } from "../core/model";
 import { schema, type Db, type Tx } from "./db";
 import { accountRef, type AccountRow, type OutboxRow } from "./store";
 import { localDateOf } from "../core/time";
-import { eventHtml } from "../core/templates";
+import { eventHtml, formatDate } from "../core/templates";
 
 const MINUTE = 60_000;
 const LEASE_MS = 2 * MINUTE;
@@ -377,7 +377,7 @@ export class Outbox {
         if (renewed && localDateOf(now, account.timeZone) > renewed.dueDate) {
           // Held up so long that the date it promises news by has passed: sent now, it would
           // be wrong. Refused, so the promise it was to keep is owed again.
-          throw new ProviderError(`Not sent: held up until after ${renewed.dueDate}, the date it promised news by. Send them a new update.`, 410, false);
+          throw new ProviderError(`Not sent: it was held up until after ${formatDate(renewed.dueDate, account.locale)}, the date it promised news by. Send them a new update`, 410, false);
         }
         const inReplyTo = await this.answering(op, p.inReplyToMessageId as string, now, sentNow);
         if ("waitUntil" in inReplyTo) {
