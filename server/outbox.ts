@@ -276,7 +276,7 @@ export class Outbox {
       // The provider asked this account to wait: don't call it, and don't count an attempt.
       // Said as its last error, so the summary counts it among the delayed.
       const which = op.op === "send_reply" ? "mail" : "calendar";
-      set("pending", null, { nextAttemptAt: throttle.until, attempts: op.attempts - 1, lastError: `waiting: the ${which} provider asked Kept to slow down` });
+      set("pending", null, { nextAttemptAt: throttle.until, attempts: op.attempts - 1, lastError: `Your ${which} provider asked Kept to slow down; Kept is waiting as asked` });
       return "retrying";
     }
     try {
