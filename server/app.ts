@@ -19,6 +19,7 @@ import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
 import { getCommitment, history, listCommitments, panelFor, settingsOf, templatesFor, view, type AccountRow, type PanelView } from "./store";
 import { summarise } from "./summary";
 import { feedUrl, mountFeed, newFeedToken } from "./feed";
+import { zCommitmentDetail, zCommitmentList, zMe, zPanel, zSummary } from "./api-shapes";
 
 export interface AppDeps extends Omit<LedgerDeps, "db"> {
   db: Db;
@@ -81,7 +82,7 @@ export function apiRoute(
   summary: string,
   opts: {
     description?: string;
-    ok: string | { status: 200 | 201; description: string; media?: string; also?: { status: 200 | 201; description: string } };
+    ok: string | { status: 200 | 201; description: string; media?: string; schema?: z.ZodType; also?: { status: 200 | 201; description: string } };
     errors?: Partial<Record<Failure, string | true | undefined>>;
     /** For a body no validator describes (an upload). */
     requestBody?: DescribeRouteOptions["requestBody"];
@@ -89,7 +90,7 @@ export function apiRoute(
 ) {
   const ok = typeof opts.ok === "string" ? { status: 200 as const, description: opts.ok } : opts.ok;
   const responses: NonNullable<DescribeRouteOptions["responses"]> = {
-    [ok.status]: { description: ok.description, content: { [ok.media ?? "application/json"]: {} } },
+    [ok.status]: { description: ok.description, content: { [ok.media ?? "application/json"]: "schema" in ok && ok.schema ? { schema: resolver(ok.schema) } : {} } },
   };
   if (ok.also) responses[ok.also.status] = { description: ok.also.description, content: { "application/json": {} } };
   const failures: Partial<Record<Failure, string | true | undefined>> = { 401: true, 403: true, ...opts.errors, 500: opts.errors?.[500] ?? true };
@@ -184,7 +185,7 @@ export function createApp(deps: AppDeps) {
     "/panel",
     requireIdentity(deps),
     apiRoute("What the user owes this person: on this thread and others, plus check-ins", {
-      ok: "The side panel: promises to this person on this thread (thisThread) and others (otherThreads), recently closed ones, check-ins with them, and the update templates",
+      ok: { status: 200, schema: zPanel, description: "The side panel: promises to this person on this thread (thisThread) and others (otherThreads), recently closed ones, check-ins with them, and the update templates" },
       errors: { 400: true },
     }),
     check("query", z.object({ counterpart: z.string().max(320), threadId: z.string().max(500).optional() })),
@@ -218,7 +219,7 @@ export function createApp(deps: AppDeps) {
     .use("*", requireAccount(deps))
 
   // ── Account ──
-  .get("/me", apiRoute("The signed-in account and its settings", { ok: "The account: id, provider, email, the addresses that are the user's, and settings" }), (c) => {
+  .get("/me", apiRoute("The signed-in account and its settings", { ok: { status: 200, schema: zMe, description: "The account: id, provider, email, the addresses that are the user's, and settings" } }), (c) => {
     const a = c.get("account");
     return c.json({ id: a.id, provider: a.provider, email: a.email, addresses: a.addresses, settings: settingsOf(a) });
   })
@@ -264,7 +265,7 @@ export function createApp(deps: AppDeps) {
         "`overdue` filters on each item's own `overdue` field. `overdue=true`: the promises still to keep (open or snoozed) whose due date is before today in the user's time zone. " +
         "`overdue=false`: every other promise, that is open or snoozed and due today or later, or kept, or dismissed; " +
         "add `status=open,snoozed` for the ones still to keep that are not late yet. Without `overdue`, late or not makes no difference.",
-      ok: "A page of promises, newest first (items, each with overdue and chased), and nextCursor: the cursor for the next page, or null",
+      ok: { status: 200, schema: zCommitmentList, description: "A page of promises, newest first (items, each with overdue and chased), and nextCursor: the cursor for the next page, or null" },
       errors: { 400: true },
     }),
     check(
@@ -311,7 +312,7 @@ export function createApp(deps: AppDeps) {
     },
   )
 
-  .get("/commitments/:id", apiRoute("One promise with its history and calendar events", { ok: "The promise, its history and its calendar events", errors: { 400: true, 404: true } }), check("param", zId), async (c) => {
+  .get("/commitments/:id", apiRoute("One promise with its history and calendar events", { ok: { status: 200, schema: zCommitmentDetail, description: "The promise, its history and its calendar events" }, errors: { 400: true, 404: true } }), check("param", zId), async (c) => {
     const account = c.get("account");
     const item = await getCommitment(db, account.id, c.req.valid("param").id);
     if (!item) throw new KeptError("not_found", "No such promise on your account. It may have been removed; reload the list.");
@@ -508,7 +509,7 @@ export function createApp(deps: AppDeps) {
   })
 
   // ── Figures ──
-  .get("/summary", apiRoute("Open, overdue, kept on time, median time to get back, weekly made vs kept, waiting times", { ok: "The figures, counted in the user's time zone" }), async (c) => {
+  .get("/summary", apiRoute("Open, overdue, kept on time, median time to get back, weekly made vs kept, waiting times", { ok: { status: 200, schema: zSummary, description: "The figures, counted in the user's time zone" } }), async (c) => {
     const account = c.get("account");
     return c.json(await summarise(db, account, deps.clock()));
   });
