@@ -70,10 +70,10 @@ describe("settings from the environment", () => {
 
   it("names each bad address or choice the same way", () => {
     expect(problem({ PUBLIC_URL: "kept.example.com" })).toBe(
-      'PUBLIC_URL must be the full address Kept is reached at, starting with https:// or http://, for example https://kept.example.com; it is "kept.example.com"',
+      'PUBLIC_URL must be the full address Kept is reached at, starting with https:// or http://, with no query, fragment or password, for example https://kept.example.com; it is "kept.example.com"',
     );
     expect(problem({ PUBLIC_URL: "ftp://kept.example.com" })).toBe(
-      'PUBLIC_URL must be the full address Kept is reached at, starting with https:// or http://, for example https://kept.example.com; it is "ftp://kept.example.com"',
+      'PUBLIC_URL must be the full address Kept is reached at, starting with https:// or http://, with no query, fragment or password, for example https://kept.example.com; it is "ftp://kept.example.com"',
     );
     expect(problem({ DATABASE_URL: "postgres://x" })).toBe(
       'DATABASE_URL must start with file:, libsql://, http(s):// or ws(s)://, for example file:./data/kept.db or libsql://kept-you.turso.io; it is "postgres://x"',
@@ -90,6 +90,24 @@ describe("settings from the environment", () => {
     );
     expect(problem({ KEPT_TIME_ZONE: "Mars/Olympus" })).toBe('KEPT_TIME_ZONE must be an IANA time zone, for example Europe/London or America/New_York; it is "Mars/Olympus"');
     expect(problem({ KEPT_LOCALE: "en_GB" })).toBe('KEPT_LOCALE must be a locale tag dates can be written in, for example en-GB or en-US; it is "en_GB"');
+  });
+
+  it("keeps secrets in addresses out of its messages, and links as parsed", () => {
+    // libSQL reads a token from the address's query: a bad address is quoted without it.
+    expect(problem({ DATABASE_URL: "postgres://kept.example.com/db?authToken=eyJSECRET" })).toBe(
+      'DATABASE_URL must start with file:, libsql://, http(s):// or ws(s)://, for example file:./data/kept.db or libsql://kept-you.turso.io; it is "postgres://kept.example.com/db?…"',
+    );
+    expect(problem({ PUBLIC_URL: "https://sam:hunter2@kept.example.com" })).toMatch(/; it is "https:\/\/…@kept\.example\.com"$/);
+    for (const bad of ["https://kept.example.com/?", "https://kept.example.com/#", "https://kept.example.com/a b", "https://kept.example.com/?x=1"]) {
+      expect(problem({ PUBLIC_URL: bad }), bad).toMatch(/^PUBLIC_URL must be the full address/);
+    }
+    // Spaces pasted around a value don't count; the scheme is read in any case.
+    expect(loadConfig({ PUBLIC_URL: "  https://Kept.Example.com/app/  ", DATABASE_URL: " LIBSQL://kept-you.turso.io " })).toMatchObject({
+      PUBLIC_URL: "https://kept.example.com/app",
+      DATABASE_URL: "LIBSQL://kept-you.turso.io",
+    });
+    // Commas and nothing else would be an empty allow-list, that is everyone: refused.
+    expect(problem({ ...TOKEN_MODE, MS_ALLOWED_TENANTS: " , " })).toBe('MS_ALLOWED_TENANTS must name at least one, comma-separated, or be left unset; it is ","');
   });
 
   it("HOST: an address without brackets or port; in local mode a loopback one, ::1 included", () => {

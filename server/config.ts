@@ -6,6 +6,8 @@ import { isLoopbackHost, GOOGLE_JWKS, MICROSOFT_JWKS, type AuthConfig } from "./
 import { canonicalLocale, isValidTimeZone } from "../core/time";
 
 const quoted = (v: string) => JSON.stringify(v);
+/** An address quoted without what may be secret in it: a user and password, a query (libSQL's ?authToken=). */
+const quotedAddress = (v: string) => quoted(v.replace(/\/\/[^/@?#]*@/, "//…@").replace(/[?#].*$/s, (rest) => (rest.length > 1 ? `${rest[0]}…` : rest)));
 
 /** A setting read as text, checked and converted by `read`, which returns an error message or the value. */
 function setting<T>(read: (v: string) => { error: string } | { value: T }) {
@@ -46,9 +48,11 @@ function jwksUrl(name: string, fallback: string) {
   ).transform((v) => v ?? fallback);
 }
 
-function list(check?: (item: string) => boolean, error?: (bad: string) => string) {
+function list(check?: (item: string) => boolean, error?: (bad: string) => string, name?: string) {
   return setting((v) => {
     const items = v.split(",").map((x) => x.trim()).filter(Boolean);
+    // Commas and nothing else would read as "no list": for an allow-list, that is "allow anyone".
+    if (items.length === 0 && name) return { error: `${name} must name at least one, comma-separated, or be left unset; it is ${quoted(v)}` };
     const bad = check ? items.find((x) => !check(x)) : undefined;
     return bad !== undefined ? { error: error!(bad) } : { value: items };
   }).transform((v) => v ?? []);
@@ -65,9 +69,9 @@ const settings = z.object({
       : { value: v },
   ).transform((v) => v ?? "127.0.0.1"),
   DATABASE_URL: setting((v) =>
-    /^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(v)
+    /^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/i.test(v)
       ? { value: v }
-      : { error: `DATABASE_URL must start with file:, libsql://, http(s):// or ws(s)://, for example file:./data/kept.db or libsql://kept-you.turso.io; it is ${quoted(v)}` },
+      : { error: `DATABASE_URL must start with file:, libsql://, http(s):// or ws(s)://, for example file:./data/kept.db or libsql://kept-you.turso.io; it is ${quotedAddress(v)}` },
   ).transform((v) => v ?? "file:./data/kept.db"),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   // The embedded database's page cache; SQLite's own default (2 MB) is sized for small devices.
@@ -78,14 +82,17 @@ const settings = z.object({
   ).transform((v): "local" | "token" => v ?? "local"),
   PUBLIC_URL: setting((v) => {
     const u = httpUrl(v);
-    return u && !u.search && !u.hash
-      ? { value: v.replace(/\/+$/, "") } // links are written as PUBLIC_URL + "/feed/…"
-      : { error: `PUBLIC_URL must be the full address Kept is reached at, starting with https:// or http://, for example https://kept.example.com; it is ${quoted(v)}` };
+    // Links are written as PUBLIC_URL + "/feed/…": no query, fragment, spaces or credentials, and
+    // the address as parsed (origin and path, no trailing slash), never the text as typed.
+    return u && !/[\s?#]/.test(v) && !u.username && !u.password
+      ? { value: `${u.origin}${u.pathname}`.replace(/\/+$/, "") }
+      : { error: `PUBLIC_URL must be the full address Kept is reached at, starting with https:// or http://, with no query, fragment or password, for example https://kept.example.com; it is ${quotedAddress(v)}` };
   }),
   MS_CLIENT_IDS: list(),
   MS_ALLOWED_TENANTS: list(
     (x) => TENANT_ID.test(x),
     (bad) => `MS_ALLOWED_TENANTS must be Entra tenant ids, comma-separated, for example 72f988bf-86f1-41af-91ab-2d7cd011db47; ${quoted(bad)} is not one`,
+    "MS_ALLOWED_TENANTS",
   ).transform((ids) => ids.map((x) => x.toLowerCase())),
   MS_JWKS_URL: jwksUrl("MS_JWKS_URL", MICROSOFT_JWKS),
   GOOGLE_AUDIENCES: list(),
@@ -118,8 +125,15 @@ const crossChecks = settings
   });
 
 export const configSchema = z.preprocess(
-  // An empty setting is an unset one.
-  (env) => (env && typeof env === "object" ? Object.fromEntries(Object.entries(env).filter(([, v]) => !(typeof v === "string" && v.trim() === ""))) : env),
+  // An empty setting is an unset one, and spaces around a value (pasted in) don't count.
+  (env) =>
+    env && typeof env === "object"
+      ? Object.fromEntries(
+          Object.entries(env)
+            .map(([k, v]) => [k, typeof v === "string" ? v.trim() : v] as const)
+            .filter(([, v]) => v !== ""),
+        )
+      : env,
   crossChecks,
 );
 

@@ -27,9 +27,9 @@ function build(env: Env): Built {
   if (cached && cached.env === env) return cached.built;
   const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<string, string>;
   const url = strings.DATABASE_URL?.trim();
-  if (!url || url.startsWith("file:"))
+  if (!url || /^file:/i.test(url))
     throw new ConfigError(
-      `Kept can't start; fix these settings:\n  DATABASE_URL must be a libSQL server address on Workers, starting libsql:// or https://, for example libsql://kept-you.turso.io (with DATABASE_AUTH_TOKEN as a secret); it is ${url ? JSON.stringify(url) : "not set"}`,
+      `Kept can't start; fix these settings:\n  DATABASE_URL must be a libSQL server address on Workers, starting libsql://, https:// or wss://, for example libsql://kept-you.turso.io (with DATABASE_AUTH_TOKEN as a secret); it is ${url ? JSON.stringify(url) : "not set"}`,
     );
   const config = loadConfig({ ...strings, HOST: strings.HOST ?? "127.0.0.1" });
   if (config.AUTH_MODE === "token" && !config.PUBLIC_URL)
@@ -58,7 +58,11 @@ export default {
     try {
       return await build(env).app.fetch(request, env, ctx as never);
     } catch (e) {
-      if (e instanceof ConfigError) return new Response(e.message, { status: 500, headers: { "content-type": "text/plain" } });
+      if (e instanceof ConfigError) {
+        // The reason is for the operator, in the Worker's logs: a setting's value may hold a secret.
+        console.error(e.message);
+        return new Response("Kept is not set up correctly on this server. Its operator will find the reason in the Worker's logs.", { status: 500, headers: { "content-type": "text/plain" } });
+      }
       throw e;
     }
   },

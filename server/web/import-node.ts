@@ -68,7 +68,7 @@ const PARTS_LINE_MAX = 1024 * 1024;
  * [{"name":"Sent.mbox","size":1234}, …], then holds them back to back. Each is named
  * for what it holds (an mbox .mbox, a message .eml), as the folder scan reads them.
  */
-export async function saveUploads(body: ReadableStream<Uint8Array>, limit: number): Promise<{ dir: string; path: string; bytes: number; parts: UploadPart[] }> {
+export async function saveUploads(body: ReadableStream<Uint8Array>, limit: number, files?: number): Promise<{ dir: string; path: string; bytes: number; parts: UploadPart[] }> {
   const reader = body.getReader();
   // The list of files: everything up to the first newline.
   let head = new Uint8Array(0);
@@ -97,6 +97,9 @@ export async function saveUploads(body: ReadableStream<Uint8Array>, limit: numbe
   const checked = zParts.safeParse(listed);
   if (!checked.success) throw new KeptError("bad_request", 'The upload must start with a line listing its files, in order, as JSON: [{"name":"Sent.mbox","size":1234}, …].');
   const parts = checked.data;
+  // Said before a byte of the files is written: the list and ?files= must agree.
+  if (files !== undefined && parts.length !== files)
+    throw new KeptError("bad_request", `The upload names ${parts.length} file${parts.length === 1 ? "" : "s"} but ?files= says ${files}. Choose the files again.`);
   const expected = parts.reduce((n, p) => n + p.size, 0);
   if (expected > limit) throw tooLarge(limit);
   const dir = await mkdtemp(join(tmpdir(), "kept-import-"));

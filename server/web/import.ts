@@ -60,7 +60,7 @@ function notHere(c: Context) {
 interface ImportBits {
   importMailbox: typeof import("../importer").importMailbox;
   saveUpload(body: ReadableStream<Uint8Array>, name: string, limit: number): Promise<{ dir: string; path: string; bytes: number }>;
-  saveUploads(body: ReadableStream<Uint8Array>, limit: number): Promise<{ dir: string; path: string; bytes: number; parts: Array<{ name: string; size: number }> }>;
+  saveUploads(body: ReadableStream<Uint8Array>, limit: number, files?: number): Promise<{ dir: string; path: string; bytes: number; parts: Array<{ name: string; size: number }> }>;
   sampleFile(now: number): Promise<{ dir: string; path: string }>;
   removeDir(dir: string): Promise<void>;
   tooLarge(limit: number): KeptError;
@@ -97,11 +97,7 @@ export async function importRoute(c: Context, deps: { db: Db; ledger: Ledger; cl
       if (!body) throw new KeptError("bad_request", "No file came with the request. Send the .mbox or .eml file as the request body.");
       if (what.files !== undefined) {
         // Several files back to back, after a line listing them; scanned together as one mailbox.
-        const saved = await bits.saveUploads(body, MAX_IMPORT_BYTES);
-        if (saved.parts.length !== what.files) {
-          await bits.removeDir(saved.dir).catch(() => {});
-          throw new KeptError("bad_request", `The upload names ${saved.parts.length} file${saved.parts.length === 1 ? "" : "s"} but ?files= says ${what.files}. Choose the files again.`);
-        }
+        const saved = await bits.saveUploads(body, MAX_IMPORT_BYTES, what.files);
         const only = saved.parts.length === 1 ? saved.parts[0]!.name : `${saved.parts.length} files`;
         file = { path: saved.path, dir: saved.dir, name: only.replace(/^.*[\\/]/, "").slice(0, 200) };
       } else {
