@@ -566,6 +566,17 @@ describe("a flaky provider and a crash mid-sweep", () => {
   });
 });
 
+/** A promise to Ana (A), renewed with an update (B), then B renewed again (C), while mail is down: neither update sent. */
+async function renewedTwiceWhileDown(w: World) {
+  const { ledger, accountId, clock } = w;
+  const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
+  const a = created[0]!;
+  const b = (await ledger.renewWithUpdate(accountId, a.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-23" })).renewed;
+  clock.advance(60_000);
+  const c = (await ledger.renewWithUpdate(accountId, b.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" })).renewed;
+  return { a, b, c };
+}
+
 describe("a provider that is down for long, throttles, or refuses", () => {
   const eight = Array.from({ length: 8 }, (_, i) => ({ name: `Person ${i}`, address: `p${i}@example.com` }));
 
@@ -668,11 +679,7 @@ describe("a provider that is down for long, throttles, or refuses", () => {
   it("a refused update the user has moved past (renewed again) leaves the ledger as it is, and the next update still goes", async () => {
     world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 9 } });
     const { ledger, accountId, clock, provider, opened } = world;
-    const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
-    const a = created[0]!;
-    const b = (await ledger.renewWithUpdate(accountId, a.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-23" })).renewed;
-    clock.advance(60_000);
-    const c = (await ledger.renewWithUpdate(accountId, b.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" })).renewed;
+    const { a, b, c } = await renewedTwiceWhileDown(world);
     // The outage ends, but the provider refuses B's reply for good.
     provider.setFaults({ refuseKeys: { [`reply:${b.id}`]: "Message rejected" } });
     for (let i = 0; i < 6 && provider.replies.length < 1; i++) {
@@ -694,11 +701,7 @@ describe("a provider that is down for long, throttles, or refuses", () => {
       world?.close();
       world = await makeWorld({ faults: { failRate: 1, lostResponseShare: 0, seed: 17 } });
       const { ledger, accountId, clock, provider, opened } = world;
-      const { created } = await ledger.recordSent(accountId, { threadId: "t1", messageId: "m1", internetMessageId: null, subject: "Role", to: [ana], cc: [], sentAt: clock.now }, promise("I'll get back to you by Friday.", "2026-11-20"), "sync");
-      const a = created[0]!;
-      const b = (await ledger.renewWithUpdate(accountId, a.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-23" })).renewed;
-      clock.advance(60_000);
-      const c = (await ledger.renewWithUpdate(accountId, b.id, { templateId: "recruiter-no-news", nextUpdateDate: "2026-11-25" })).renewed;
+      const { a, b, c } = await renewedTwiceWhileDown(world);
       const refuse = (id: string) => provider.setFaults({ refuseKeys: { [`reply:${id}`]: "Message rejected" }, failRate: 1, lostResponseShare: 0 });
       if (order === "b-first") {
         provider.setFaults({ refuseKeys: { [`reply:${b.id}`]: "Message rejected", [`reply:${c.id}`]: "Message rejected" } });
