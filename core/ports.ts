@@ -25,6 +25,12 @@ export interface CalendarEventSpec {
   kind: "follow-up" | "check-in";
 }
 
+/**
+ * An event as Kept plans it and its outbox keeps it: without the HTML description,
+ * which the outbox makes from the text when it sends the event (half the row).
+ */
+export type PlannedEvent = Omit<CalendarEventSpec, "descriptionHtml">;
+
 export interface CalendarProvider {
   createEvent(account: AccountRef, event: CalendarEventSpec): Promise<{ eventId: string }>;
   /** Deleting an event that is already gone succeeds. */

@@ -3,7 +3,7 @@
 // remove them; SEQUENCE comes from the reminder's version.
 import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Hono } from "hono";
-import type { CalendarEventSpec } from "../core/ports";
+import type { PlannedEvent } from "../core/ports";
 import { schema, type Db } from "./db";
 import type { AccountRow } from "./store";
 import { CANCELLED_RETENTION_MS, renderFeed, type FeedEvent } from "./ics";
@@ -28,7 +28,7 @@ export async function feedEvents(db: Db, accountId: string, now: number): Promis
     .orderBy(desc(r.startsAt))
     .limit(5000);
   return rows.reverse().map(({ reminder, payload }) => {
-    const spec = (payload?.event ?? null) as CalendarEventSpec | null;
+    const spec = (payload?.event ?? null) as PlannedEvent | null;
     return {
       uid: `${reminder.id}@kept`,
       sequence: reminder.version,

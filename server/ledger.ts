@@ -20,8 +20,8 @@ import {
   type WorkSettings,
 } from "../core/model";
 import { checkInAt, firstReminder, isOverdue, movedReminder, timingChanged } from "../core/policy";
-import type { CalendarEventSpec, CalendarProvider, MailProvider } from "../core/ports";
-import { DEFAULT_TEMPLATES, bareSubject, eventHtml, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
+import type { CalendarProvider, MailProvider, PlannedEvent } from "../core/ports";
+import { DEFAULT_TEMPLATES, bareSubject, formatDate, renderHtml, renderText, replySubject } from "../core/templates";
 import { daysBetween, localDateOf } from "../core/time";
 import { updateSettings, type SettingsPatch } from "./accounts";
 import { schema, type Db, type Tx } from "./db";
@@ -544,7 +544,7 @@ export class Ledger {
       await insertJson(tx, schema.checkIns, checkIns.map((c) => c.row));
       await insertJson(tx, schema.reminders, checkIns.map((c) => c.reminder));
       for (const c of checkIns) {
-        outbox.push(outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: stored(c.spec) } }, now));
+        outbox.push(outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: c.spec } }, now));
       }
       await insertJson(tx, schema.outbox, outbox, { ignoreConflicts: true });
       return out;
@@ -594,7 +594,7 @@ export class Ledger {
         await insertJson(
           tx,
           schema.outbox,
-          made.map((m) => outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: stored(m.spec) } }, now)),
+          made.map((m) => outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
           { ignoreConflicts: true },
         );
         return rows;
@@ -698,14 +698,14 @@ export class Ledger {
           .orderBy(sql`${r.seq} desc`)
           .limit(1);
         const [made] = current ? await tx.select().from(schema.outbox).where(eq(schema.outbox.key, `event:${current.id}`)) : [];
-        const spec = made?.payload.event as CalendarEventSpec | undefined;
+        const { descriptionHtml: _oldHtml, ...spec } = (made?.payload.event ?? {}) as PlannedEvent & { descriptionHtml?: string };
         await tx.update(k).set({ dueAt: at, dueDate: localDateOf(at, s.timeZone), updatedAt: stamp }).where(eq(k.id, checkIn.id));
         await this.cancelFutureReminders(tx, accountId, { checkInId: checkIn.id }, now, pending);
-        if (!current || !spec) continue;
+        if (!current || !made?.payload.event) continue;
         const id = `${checkIn.id}.${current.seq + 1}`;
-        const next: CalendarEventSpec = { ...spec, key: `kept:${id}`, start: at, end: at + s.eventMinutes * MINUTE, timeZone: s.timeZone };
+        const next: PlannedEvent = { ...spec, key: `kept:${id}`, start: at, end: at + s.eventMinutes * MINUTE, timeZone: s.timeZone };
         await tx.insert(r).values(reminderRow(id, accountId, { checkInId: checkIn.id }, current.seq + 1, next, now));
-        await enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: stored(next) } }, pending, now);
+        await enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: next } }, pending, now);
         moved.checkIns++;
       }
     });
@@ -933,7 +933,7 @@ export class Ledger {
         historyRows.push([c.id, now, t.history.type, JSON.stringify(t.history.detail)]);
         const r = this.reminderFor(t.commitment, s, t.commitment.nextReminderAt!, (seqs.get(c.id) ?? 0) + 1, now);
         reminderRows.push([r.row.id, account.id, c.id, r.row.seq, r.row.startsAt, r.row.endsAt, r.row.title]);
-        outboxRows.push([account.id, `event:${r.row.id}`, r.row.id, c.id, JSON.stringify({ event: stored(r.spec) })]);
+        outboxRows.push([account.id, `event:${r.row.id}`, r.row.id, c.id, JSON.stringify({ event: r.spec })]);
       }
       // A batch is a few statements, each with its rows as one JSON parameter: cheap to
       // build, and one round trip each on a libSQL server.
@@ -1058,7 +1058,7 @@ export class Ledger {
       .where(eq(schema.reminders.commitmentId, c.id));
     const r = this.reminderFor(c, s, at, Number(n) + 1, now);
     await tx.insert(schema.reminders).values(r.row);
-    await enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: stored(r.spec) } }, pending, now);
+    await enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, pending, now);
   }
 
   private reminderFor(c: Commitment, s: WorkSettings, at: number, seq: number, now: number) {
@@ -1089,7 +1089,7 @@ export class Ledger {
     const { row, reminder, spec } = this.newCheckIn(account, s, input);
     await tx.insert(schema.checkIns).values(row);
     await tx.insert(schema.reminders).values(reminder);
-    await enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: stored(spec) } }, pending, input.now);
+    await enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: spec } }, pending, input.now);
     return row.id;
   }
 
@@ -1119,7 +1119,7 @@ export class Ledger {
     } satisfies typeof schema.checkIns.$inferInsert;
     const rid = `${id}.1`;
     const who = input.counterpart.name ?? input.counterpart.address;
-    const spec: CalendarEventSpec = {
+    const spec: PlannedEvent = {
       key: `kept:${rid}`,
       kind: "check-in",
       title: `Check in with ${who}`,
@@ -1134,11 +1134,9 @@ export class Ledger {
         input.note ? `What you said: “${input.note}”` : null,
         `A short hello keeps the relationship warm: ${this.deps.publicUrl}/`,
       ].filter(Boolean).join("\n"),
-      descriptionHtml: "",
       url: `${this.deps.publicUrl}/`,
       alarmMinutes: 0,
     };
-    spec.descriptionHtml = eventHtml(spec.description);
     return { row, reminder: reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now), spec };
   }
 
@@ -1287,19 +1285,13 @@ function dedupe(people: Counterpart[]): Counterpart[] {
   return [...seen.values()];
 }
 
-/** An event as the outbox keeps it: without its HTML description, which is made again from the text when it is sent (half the row). */
-function stored(spec: CalendarEventSpec): Omit<CalendarEventSpec, "descriptionHtml"> {
-  const { descriptionHtml: _html, ...rest } = spec;
-  return rest;
-}
-
 /** A reminders row for an event about to be created. */
 function reminderRow(
   id: string,
   accountId: string,
   owner: { commitmentId: string } | { checkInId: string },
   seq: number,
-  spec: CalendarEventSpec,
+  spec: PlannedEvent,
   now: number,
 ): typeof schema.reminders.$inferInsert {
   return {
@@ -1321,7 +1313,7 @@ function reminderRow(
 }
 
 /** The follow-up event: the promise, who is waiting and for how long, and where to act. */
-export function followUpEvent(c: Commitment, s: WorkSettings, at: number, url: string, key: string): CalendarEventSpec {
+export function followUpEvent(c: Commitment, s: WorkSettings, at: number, url: string, key: string): PlannedEvent {
   const who = c.counterparts[0]!;
   const whoName = who.name ?? who.address;
   const sentDate = localDateOf(c.sentAt, s.timeZone);
@@ -1349,7 +1341,6 @@ export function followUpEvent(c: Commitment, s: WorkSettings, at: number, url: s
     end: at + s.eventMinutes * MINUTE,
     timeZone: s.timeZone,
     description,
-    descriptionHtml: eventHtml(description),
     url,
     alarmMinutes: 0,
   };

@@ -5,7 +5,7 @@
 // nor repeats one; keys are deterministic, so writing one twice is a no-op.
 import { and, asc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider } from "../core/ports";
+import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider, type PlannedEvent } from "../core/ports";
 import type { Counterpart, WorkSettings } from "../core/model";
 import { schema, type Db, type Tx } from "./db";
 import { accountRef, type AccountRow, type OutboxRow } from "./store";
@@ -96,7 +96,8 @@ export interface OutboxDeps {
  * without using an attempt. One map a process, so every Ledger in it honours it.
  */
 const throttled = new Map<string, { until: number; strikes: number }>();
-const laneOf = (op: OutboxRow) => `${op.accountId} ${op.op === "send_reply" ? "mail" : "calendar"}`;
+const providerOf = (op: OutboxRow) => (op.op === "send_reply" ? "mail" : "calendar");
+const laneOf = (op: OutboxRow) => `${op.accountId} ${providerOf(op)}`;
 
 export class Outbox {
   private readonly db: Db;
@@ -275,8 +276,7 @@ export class Outbox {
     if (throttle && throttle.until > now) {
       // The provider asked this account to wait: don't call it, and don't count an attempt.
       // Said as its last error, so the summary counts it among the delayed.
-      const which = op.op === "send_reply" ? "mail" : "calendar";
-      set("pending", null, { nextAttemptAt: throttle.until, attempts: op.attempts - 1, lastError: `Your ${which} provider asked Kept to slow down; Kept is waiting as asked` });
+      set("pending", null, { nextAttemptAt: throttle.until, attempts: op.attempts - 1, lastError: `Your ${providerOf(op)} provider asked Kept to slow down; Kept is waiting as asked` });
       return "retrying";
     }
     try {
@@ -286,8 +286,8 @@ export class Outbox {
       }
       const ref = accountRef(account);
       if (op.op === "create_event") {
-        // Kept without its HTML description (see Ledger's stored()); an older row may have one.
-        const kept = op.payload.event as Omit<CalendarEventSpec, "descriptionHtml"> & { descriptionHtml?: string };
+        // Planned without its HTML description (PlannedEvent); an older row may have one.
+        const kept = op.payload.event as PlannedEvent & { descriptionHtml?: string };
         const event: CalendarEventSpec = { ...kept, descriptionHtml: kept.descriptionHtml ?? eventHtml(kept.description) };
         const { eventId } = await this.deps.calendar.createEvent(ref, event);
         throttled.delete(laneOf(op));
@@ -438,7 +438,6 @@ export class Outbox {
       return "retrying";
     }
   }
-
 
   /** Removes a reply's text from its operation once it needs no more attempts. */
   private forgetBody(id: number): Write {
