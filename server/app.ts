@@ -16,6 +16,7 @@ import { accountFor, type Identity } from "./accounts";
 import type { Authenticator } from "./auth";
 import { schema, type Db } from "./db";
 import { Ledger, type DetectionSummary, type LedgerDeps } from "./ledger";
+import type { PanelCache } from "./panel-cache";
 import { getCommitment, history, listCommitments, panelFor, settingsOf, templatesFor, view, type AccountRow, type PanelView } from "./store";
 import { summarise } from "./summary";
 import { feedUrl, mountFeed, newFeedToken } from "./feed";
@@ -29,6 +30,8 @@ export interface AppDeps extends Omit<LedgerDeps, "db"> {
   version?: string;
   /** Settings for the local account when it is first made (the machine's zone and locale). */
   localDefaults?: Partial<WorkSettings>;
+  /** Side panels kept in memory while the database is unchanged (the embedded database only). */
+  panels?: PanelCache;
 }
 
 export type KeptEnv = { Variables: { account: AccountRow; identity: Identity } };
@@ -144,6 +147,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<KeptEnv>();
   // The time zone of each account the side panel has read, by identity.
   const zones = new Map<string, string>();
+  const readPanel = deps.panels?.panelFor ?? panelFor;
 
   app.onError((err, c) => {
     if (err instanceof KeptError) return c.json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, err.status as 400);
@@ -199,7 +203,7 @@ export function createApp(deps: AppDeps) {
       let zone = zones.get(key) ?? deps.localDefaults?.timeZone ?? "UTC";
       for (let attempt = 0; ; attempt++) {
         const today = localDateOf(now, zone);
-        const panel = await panelFor(db, identity, q.counterpart, q.threadId ?? null, today);
+        const panel = await readPanel(db, identity, q.counterpart, q.threadId ?? null, today);
         if (!panel.account) {
           // First sight, as on every other route: make the account, then read.
           zone = (await accountFor(db, identity, deps.newId, identity.provider === "local" ? deps.localDefaults : {})).timeZone;

@@ -25,12 +25,12 @@ const TOKEN_MODE = { AUTH_MODE: "token", MS_CLIENT_IDS: "api://kept" };
 describe("settings from the environment", () => {
   it("starts with nothing set: local mode on loopback with the embedded database", () => {
     const c = loadConfig({});
-    expect([c.AUTH_MODE, c.HOST, c.PORT, c.DATABASE_URL, c.DATABASE_CACHE_MB, c.DATABASE_MMAP_MB, c.SWEEP_INTERVAL_SECONDS]).toEqual(["local", "127.0.0.1", 8787, "file:./data/kept.db", 64, 1024, 60]);
+    expect([c.AUTH_MODE, c.HOST, c.PORT, c.DATABASE_URL, c.DATABASE_CACHE_MB, c.DATABASE_MMAP_MB, c.PANEL_CACHE, c.SWEEP_INTERVAL_SECONDS]).toEqual(["local", "127.0.0.1", 8787, "file:./data/kept.db", 64, 1024, 2000, 60]);
   });
 
   it("treats an empty setting as unset, so its default applies (PORT= is not port 0)", () => {
     const empty = Object.fromEntries(
-      ["PORT", "HOST", "DATABASE_URL", "DATABASE_AUTH_TOKEN", "DATABASE_CACHE_MB", "DATABASE_MMAP_MB", "AUTH_MODE", "PUBLIC_URL", "MS_CLIENT_IDS", "MS_ALLOWED_TENANTS", "MS_JWKS_URL", "GOOGLE_AUDIENCES", "GOOGLE_JWKS_URL", "SWEEP_INTERVAL_SECONDS", "KEPT_TIME_ZONE", "KEPT_LOCALE"].map((k) => [k, ""]),
+      ["PORT", "HOST", "DATABASE_URL", "DATABASE_AUTH_TOKEN", "DATABASE_CACHE_MB", "DATABASE_MMAP_MB", "PANEL_CACHE", "AUTH_MODE", "PUBLIC_URL", "MS_CLIENT_IDS", "MS_ALLOWED_TENANTS", "MS_JWKS_URL", "GOOGLE_AUDIENCES", "GOOGLE_JWKS_URL", "SWEEP_INTERVAL_SECONDS", "KEPT_TIME_ZONE", "KEPT_LOCALE"].map((k) => [k, ""]),
     );
     expect(loadConfig(empty)).toEqual(loadConfig({}));
     expect(loadConfig({ PORT: "" }).PORT).toBe(8787);
@@ -63,6 +63,7 @@ describe("settings from the environment", () => {
     expect(problem({ DATABASE_CACHE_MB: "lots" })).toBe('DATABASE_CACHE_MB must be a whole number of megabytes from 2 to 4096, for example 64; it is "lots"');
     expect(problem({ DATABASE_CACHE_MB: "1" })).toBe('DATABASE_CACHE_MB must be a whole number of megabytes from 2 to 4096, for example 64; it is "1"');
     expect(problem({ DATABASE_MMAP_MB: "-1" })).toBe('DATABASE_MMAP_MB must be a whole number of megabytes from 0 to 65536, for example 1024 (0 turns the memory map off); it is "-1"');
+    expect(problem({ PANEL_CACHE: "lots" })).toBe('PANEL_CACHE must be a whole number of side panels from 0 to 1000000, for example 2000 (0 turns the cache off); it is "lots"');
     expect(problem({ DATABASE_MMAP_MB: "1GB" })).toBe('DATABASE_MMAP_MB must be a whole number of megabytes from 0 to 65536, for example 1024 (0 turns the memory map off); it is "1GB"');
     expect(problem({ SWEEP_INTERVAL_SECONDS: "1m" })).toBe('SWEEP_INTERVAL_SECONDS must be a whole number of seconds from 5 to 3600, for example 60; it is "1m"');
     expect(problem({ SWEEP_INTERVAL_SECONDS: "4" })).toBe('SWEEP_INTERVAL_SECONDS must be a whole number of seconds from 5 to 3600, for example 60; it is "4"');

@@ -77,6 +77,8 @@ const settings = z.object({
   // The embedded database's page cache; SQLite's own default (2 MB) is sized for small devices.
   DATABASE_CACHE_MB: wholeNumber("DATABASE_CACHE_MB", 2, 4096, 64, " of megabytes"),
   DATABASE_MMAP_MB: wholeNumber("DATABASE_MMAP_MB", 0, 65536, 1024, " of megabytes", " (0 turns the memory map off)"),
+  // Side panels answered from memory while the embedded database is unchanged (about 3 KB each).
+  PANEL_CACHE: wholeNumber("PANEL_CACHE", 0, 1_000_000, 2000, " of side panels", " (0 turns the cache off)"),
   AUTH_MODE: setting((v): { value: "local" | "token" } | { error: string } =>
     v === "local" || v === "token" ? { value: v } : { error: `AUTH_MODE must be local or token, for example AUTH_MODE=token; it is ${quoted(v)}` },
   ).transform((v): "local" | "token" => v ?? "local"),

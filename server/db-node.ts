@@ -15,7 +15,13 @@ export const MIGRATIONS_FOLDER = projectPath("db/migrations");
 export interface OpenedDb {
   db: Db;
   close(): void;
+  /**
+   * The embedded database's state as a string that changes whenever a row does,
+   * by this process or another (see PanelCache). Absent for a libSQL server.
+   */
+  version?: () => string;
 }
+
 
 export async function openDatabase(url: string, opts: { authToken?: string; migrate?: boolean; cacheMB?: number; mmapMB?: number } = {}): Promise<OpenedDb> {
   const embedded = url.startsWith("file:");
@@ -23,7 +29,8 @@ export async function openDatabase(url: string, opts: { authToken?: string; migr
     const path = url.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  let client = embedded ? embeddedClient(url.slice("file:".length)) : createClient({ url, authToken: opts.authToken });
+  const own = embedded ? embeddedClient(url.slice("file:".length)) : null;
+  let client: Client = own ?? createClient({ url, authToken: opts.authToken });
   if (embedded) {
     // One connection, so these settings hold for every statement: WAL lets another
     // process (kept scan) read while the server writes, and NORMAL skips an fsync
@@ -44,7 +51,7 @@ export async function openDatabase(url: string, opts: { authToken?: string; migr
   }
   const db = drizzle(client, { schema });
   if (opts.migrate !== false) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, close: () => client.close() };
+  return { db, close: () => client.close(), ...(own ? { version: () => own.version() } : {}) };
 }
 
 /**

@@ -11,7 +11,9 @@ type Stmt = ReturnType<Database["prepare"]>;
 const CACHE_SIZE = 500;
 
 class Statements {
-  private cache = new Map<string, { stmt: Stmt; reader: boolean; columns: string[] }>();
+  private cache = new Map<string, { stmt: Stmt; reader: boolean; readOnly: boolean; columns: string[] }>();
+  /** Statements run that may have changed a row: anything but a SELECT (counted before it runs). */
+  writes = 0;
   constructor(private db: Database) {}
 
   clear() {
@@ -34,7 +36,7 @@ class Statements {
       reader = false; // raw() refuses statements that return no rows
     }
     const columns = reader ? stmt.columns().map((c: { name: string }) => c.name) : [];
-    hit = { stmt, reader, columns };
+    hit = { stmt, reader, readOnly: /^\s*select\b/i.test(sql), columns };
     this.cache.set(sql, hit);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return hit;
@@ -53,7 +55,8 @@ function toArgs(args: InArgs | undefined): unknown[] | Record<string, unknown> {
 function run(statements: Statements, stmt: InStatement): ResultSet {
   const sql = typeof stmt === "string" ? stmt : stmt.sql;
   const args = typeof stmt === "string" ? [] : toArgs(stmt.args);
-  const { stmt: prepared, reader, columns } = statements.get(sql);
+  const { stmt: prepared, reader, readOnly, columns } = statements.get(sql);
+  if (!readOnly) statements.writes++;
   if (reader) {
     const raw = prepared.all(args) as unknown[][];
     const rows = raw.map((values) => {
@@ -84,11 +87,24 @@ function begin(mode: TransactionMode | undefined): string {
   return mode === "read" ? "BEGIN DEFERRED" : mode === "deferred" ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
 }
 
+/** What embeddedClient adds to a libSQL Client. */
+export interface EmbeddedExtras {
+  /**
+   * The database's state, read at once (no queue): equal strings mean no row has
+   * changed in between. It pairs a count of the statements this client has run
+   * that may write (anything but a SELECT) with SQLite's data_version, which
+   * moves when another connection, another process included, commits.
+   */
+  version(): string;
+}
+
 /** A single-connection embedded client. Callers serialise transactions (see db-node.ts). */
-export function embeddedClient(path: string): Client {
+export function embeddedClient(path: string): Client & EmbeddedExtras {
   const db = new Database(path);
   const statements = new Statements(db);
   let closed = false;
+  // get() is one call into the engine; all() builds an iterator (several µs more).
+  let dataVersion: Stmt | null = null;
 
   const inTransaction = <T>(mode: TransactionMode | undefined, work: () => T): T => {
     db.exec(begin(mode));
@@ -102,7 +118,7 @@ export function embeddedClient(path: string): Client {
     }
   };
 
-  const client: Client = {
+  const client = {
     closed: false,
     protocol: "file",
     async execute(stmtOrSql: InStatement | string, args?: InArgs) {
@@ -149,6 +165,7 @@ export function embeddedClient(path: string): Client {
           return stmts.map((s) => run(statements, s));
         },
         async executeMultiple(sql: string) {
+          statements.writes++;
           db.exec(sql);
         },
         async commit() {
@@ -164,11 +181,16 @@ export function embeddedClient(path: string): Client {
       return tx;
     },
     async executeMultiple(sql: string) {
+      statements.writes++;
       db.exec(sql);
       statements.clear(); // the schema may have changed under cached statements
     },
     async sync() {
       return undefined;
+    },
+    version() {
+      dataVersion ??= db.prepare("PRAGMA main.data_version").raw(true);
+      return `${statements.writes}.${(dataVersion.get([]) as unknown[])[0]}`;
     },
     close() {
       if (!closed) {
@@ -177,6 +199,6 @@ export function embeddedClient(path: string): Client {
       }
     },
     reconnect() {},
-  } as unknown as Client;
+  } as unknown as Client & EmbeddedExtras;
   return client;
 }

@@ -4,6 +4,7 @@ declare module "libsql" {
     raw(on?: boolean): Statement;
     columns(): Array<{ name: string; type: string | null }>;
     all(args?: unknown): unknown[];
+    get(args?: unknown): unknown;
     run(args?: unknown): { changes: number; lastInsertRowid: number | bigint };
   }
   export default class Database {

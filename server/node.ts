@@ -9,13 +9,14 @@ import { Authenticator } from "./auth";
 import { authConfig, ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db-node";
 import { Ledger } from "./ledger";
+import { PanelCache } from "./panel-cache";
 import { feedCalendar } from "./providers/feed";
 import { mountWeb } from "./web";
 import pkg from "../package.json" with { type: "json" };
 
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
-  const { db, close } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN, cacheMB: config.DATABASE_CACHE_MB, mmapMB: config.DATABASE_MMAP_MB });
+  const { db, close, version: dbVersion } = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN, cacheMB: config.DATABASE_CACHE_MB, mmapMB: config.DATABASE_MMAP_MB });
   // With PORT=0 the system picks a free port; links in events need the real one.
   const server = await listenOn(config.HOST, config.PORT);
   const port = (server.address() as AddressInfo).port;
@@ -31,7 +32,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
     version: pkg.version,
     localDefaults: { timeZone: config.KEPT_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC", locale: config.KEPT_LOCALE ?? "en-GB" },
   };
-  const app = createApp({ ...deps, mount: (a) => mountWeb(a, deps) });
+  // Side panels from memory while nothing has changed: the embedded database only.
+  const panels = dbVersion && config.PANEL_CACHE > 0 ? new PanelCache(dbVersion, config.PANEL_CACHE) : undefined;
+  const app = createApp({ ...deps, panels, mount: (a) => mountWeb(a, deps) });
   const ledger = new Ledger(deps);
   let sweeping = false;
   const timer = setInterval(async () => {

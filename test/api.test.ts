@@ -11,6 +11,7 @@ import { createApp } from "../server/app";
 import { Authenticator, type AuthConfig } from "../server/auth";
 import { openDatabase, type OpenedDb } from "../server/db-node";
 import { mountWeb } from "../server/web";
+import { PanelCache } from "../server/panel-cache";
 import { Ledger } from "../server/ledger";
 import { MemoryProvider } from "../server/providers/memory";
 import { TestClock } from "./support";
@@ -80,8 +81,9 @@ function makeApp(mode: AuthConfig["mode"], mail = true) {
     auth,
     localDefaults: { timeZone: "Europe/London" },
   };
-  // As the entries build it: the API with the pages (/, /c/:id, imports) mounted.
-  return createApp({ ...deps, mount: (a) => mountWeb(a, deps) });
+  // As the Node entry builds it: the API with the pages (/, /c/:id, imports) mounted,
+  // and side panels from memory while the database is unchanged.
+  return createApp({ ...deps, panels: new PanelCache(opened.version!), mount: (a) => mountWeb(a, deps) });
 }
 
 beforeEach(async () => {
