@@ -32,6 +32,13 @@ export interface CalendarEventSpec {
 export type PlannedEvent = Omit<CalendarEventSpec, "descriptionHtml">;
 
 export interface CalendarProvider {
+  /**
+   * Its events are Kept's own rows (the iCalendar feed): creating one is naming it
+   * (its key) and deleting one is marking it, so there is no call to make or retry.
+   * The outbox records such operations done as they are written, in the same
+   * transaction, instead of attempting them after.
+   */
+  readonly inline?: boolean;
   createEvent(account: AccountRef, event: CalendarEventSpec): Promise<{ eventId: string }>;
   /** Deleting an event that is already gone succeeds. */
   deleteEvent(account: AccountRef, eventId: string, key: string): Promise<void>;

@@ -25,7 +25,7 @@ import { DEFAULT_TEMPLATES, bareSubject, formatDate, renderHtml, renderText, rep
 import { daysBetween, localDateOf } from "../core/time";
 import { updateSettings, type SettingsPatch } from "./accounts";
 import { schema, type Db, type Tx } from "./db";
-import { COMPOSED_PREFIX, enqueue, markFailed, Outbox, outboxRow, type DrainResult, type Pending } from "./outbox";
+import { COMPOSED_PREFIX, enqueue, markFailed, Outbox, outboxRow, type DrainResult, type Pending, type OutboxInput } from "./outbox";
 import {
   getAccount,
   perConnection,
@@ -529,8 +529,9 @@ export class Ledger {
           .where(and(sql`${r.commitmentId} in (select value from json_each(${JSON.stringify([...cancel])}))`, inArray(r.state, ["pending", "created"]), sql`${r.startsAt} > ${now}`))
           .returning({ id: r.id, commitmentId: r.commitmentId });
         for (const c of cancelled) {
-          outbox.push(outboxRow(accountId, { key: `delete:${c.id}`, op: "delete_event", reminderId: c.id, commitmentId: c.commitmentId, payload: {} }, now));
+          outbox.push(this.eventRow(accountId, { key: `delete:${c.id}`, op: "delete_event", reminderId: c.id, commitmentId: c.commitmentId, payload: {} }, now));
         }
+        await this.deletedNow(tx, cancelled.map((c) => c.id), now);
       }
       if (created.size > 0 || cancel.size > 0) {
         // The follow-ups of these promises (new ones, and chased ones whose events went) are placed once, by placeEvents, when the
@@ -544,7 +545,7 @@ export class Ledger {
       await insertJson(tx, schema.checkIns, checkIns.map((c) => c.row));
       await insertJson(tx, schema.reminders, checkIns.map((c) => c.reminder));
       for (const c of checkIns) {
-        outbox.push(outboxRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: c.spec } }, now));
+        outbox.push(this.eventRow(accountId, { key: `event:${c.reminder.id}`, op: "create_event", reminderId: c.reminder.id, commitmentId: null, payload: { event: c.spec } }, now));
       }
       await insertJson(tx, schema.outbox, outbox, { ignoreConflicts: true });
       return out;
@@ -594,7 +595,7 @@ export class Ledger {
         await insertJson(
           tx,
           schema.outbox,
-          made.map((m) => outboxRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
+          made.map((m) => this.eventRow(accountId, { key: `event:${m.row.id}`, op: "create_event", reminderId: m.row.id, commitmentId: m.row.commitmentId!, payload: { event: m.spec } }, now)),
           { ignoreConflicts: true },
         );
         return rows;
@@ -704,8 +705,8 @@ export class Ledger {
         if (!current || !made?.payload.event) continue;
         const id = `${checkIn.id}.${current.seq + 1}`;
         const next: PlannedEvent = { ...spec, key: `kept:${id}`, start: at, end: at + s.eventMinutes * MINUTE, timeZone: s.timeZone };
-        await tx.insert(r).values(reminderRow(id, accountId, { checkInId: checkIn.id }, current.seq + 1, next, now));
-        await enqueue(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: next } }, pending, now);
+        await tx.insert(r).values(reminderRow(id, accountId, { checkInId: checkIn.id }, current.seq + 1, next, now, this.inline));
+        await this.enqueueEvent(tx, accountId, { key: `event:${id}`, op: "create_event", reminderId: id, commitmentId: null, payload: { event: next } }, pending, now);
         moved.checkIns++;
       }
     });
@@ -932,8 +933,9 @@ export class Ledger {
         updates.push(t.commitment);
         historyRows.push([c.id, now, t.history.type, JSON.stringify(t.history.detail)]);
         const r = this.reminderFor(t.commitment, s, t.commitment.nextReminderAt!, (seqs.get(c.id) ?? 0) + 1, now);
-        reminderRows.push([r.row.id, account.id, c.id, r.row.seq, r.row.startsAt, r.row.endsAt, r.row.title]);
-        outboxRows.push([account.id, `event:${r.row.id}`, r.row.id, c.id, JSON.stringify({ event: r.spec })]);
+        reminderRows.push([r.row.id, account.id, c.id, r.row.seq, r.row.startsAt, r.row.endsAt, r.row.title, r.row.eventId, r.row.state]);
+        const done = this.placedResult({ op: "create_event", payload: { event: r.spec } });
+        outboxRows.push([account.id, `event:${r.row.id}`, r.row.id, c.id, JSON.stringify({ event: r.spec }), done === undefined ? "pending" : "done", done ? JSON.stringify(done) : null]);
       }
       // A batch is a few statements, each with its rows as one JSON parameter: cheap to
       // build, and one round trip each on a libSQL server.
@@ -943,11 +945,11 @@ export class Ledger {
         select ${j(0)}, ${j(1)}, ${j(2)}, ${j(3)} from json_each(${JSON.stringify(historyRows)})`);
       await tx.run(sql`
         insert into reminders (id, account_id, commitment_id, check_in_id, kind, seq, starts_at, ends_at, title, event_id, state, version, created_at, updated_at)
-        select ${j(0)}, ${j(1)}, ${j(2)}, null, 'follow-up', ${j(3)}, ${j(4)}, ${j(5)}, ${j(6)}, null, 'pending', 0, ${now}, ${now}
+        select ${j(0)}, ${j(1)}, ${j(2)}, null, 'follow-up', ${j(3)}, ${j(4)}, ${j(5)}, ${j(6)}, ${j(7)}, ${j(8)}, 0, ${now}, ${now}
         from json_each(${JSON.stringify(reminderRows)})`);
       await tx.run(sql`
-        insert into outbox (account_id, key, op, reminder_id, commitment_id, payload, state, attempts, next_attempt_at, created_at, updated_at)
-        select ${j(0)}, ${j(1)}, 'create_event', ${j(2)}, ${j(3)}, ${j(4)}, 'pending', 0, ${now}, ${now}, ${now}
+        insert into outbox (account_id, key, op, reminder_id, commitment_id, payload, state, result, attempts, next_attempt_at, created_at, updated_at)
+        select ${j(0)}, ${j(1)}, 'create_event', ${j(2)}, ${j(3)}, ${j(4)}, ${j(5)}, ${j(6)}, 0, ${now}, ${now}, ${now}
         from json_each(${JSON.stringify(outboxRows)}) where true
         on conflict do nothing`);
       await tx.run(sql`
@@ -1058,13 +1060,41 @@ export class Ledger {
       .where(eq(schema.reminders.commitmentId, c.id));
     const r = this.reminderFor(c, s, at, Number(n) + 1, now);
     await tx.insert(schema.reminders).values(r.row);
-    await enqueue(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, pending, now);
+    await this.enqueueEvent(tx, account.id, { key: `event:${r.row.id}`, op: "create_event", reminderId: r.row.id, commitmentId: c.id, payload: { event: r.spec } }, pending, now);
+  }
+
+  /** Whether calendar operations are done as they are written (CalendarProvider.inline). */
+  private get inline(): boolean {
+    return this.deps.calendar.inline === true;
+  }
+
+  /** What an inline calendar's operation results in, recorded as done; undefined if it is to be attempted. */
+  private placedResult(o: Pick<OutboxInput, "op" | "payload">): Record<string, unknown> | null | undefined {
+    if (!this.inline) return undefined;
+    if (o.op === "create_event") return { eventId: (o.payload.event as PlannedEvent).key };
+    if (o.op === "delete_event") return null;
+    return undefined;
+  }
+
+  /** A calendar operation's outbox row: pending, or done as written for an inline calendar. */
+  private eventRow(accountId: string, o: OutboxInput, now: number) {
+    return outboxRow(accountId, o, now, this.placedResult(o));
+  }
+
+  private enqueueEvent(tx: Tx, accountId: string, o: OutboxInput, pending: Pending, now: number) {
+    return enqueue(tx, accountId, o, pending, now, this.placedResult(o));
+  }
+
+  /** An inline calendar's cancelled follow-ups are deleted at once, as the outbox would mark them. */
+  private async deletedNow(tx: Tx, reminderIds: string[], now: number) {
+    if (!this.inline || reminderIds.length === 0) return;
+    await tx.run(sql`update reminders set state = 'deleted', updated_at = ${now} where id in (select value from json_each(${JSON.stringify(reminderIds)}))`);
   }
 
   private reminderFor(c: Commitment, s: WorkSettings, at: number, seq: number, now: number) {
     const id = `${c.id}.${seq}`;
     const spec = followUpEvent(c, s, at, `${this.deps.publicUrl}/c/${encodeURIComponent(c.id)}`, `kept:${id}`);
-    const row = reminderRow(id, c.accountId, { commitmentId: c.id }, seq, spec, now);
+    const row = reminderRow(id, c.accountId, { commitmentId: c.id }, seq, spec, now, this.inline);
     return { row, spec };
   }
 
@@ -1081,15 +1111,16 @@ export class Ledger {
         ? await q.cancelFollowUps.all({ commitmentId: owner.commitmentId, now })
         : await q.cancelCheckIn.all({ checkInId: owner.checkInId, now });
     for (const r of future) {
-      await enqueue(tx, accountId, { key: `delete:${r.id}`, op: "delete_event", reminderId: r.id, commitmentId: "commitmentId" in owner ? owner.commitmentId : null, payload: {} }, pending, now);
+      await this.enqueueEvent(tx, accountId, { key: `delete:${r.id}`, op: "delete_event", reminderId: r.id, commitmentId: "commitmentId" in owner ? owner.commitmentId : null, payload: {} }, pending, now);
     }
+    await this.deletedNow(tx, future.map((r) => r.id), now);
   }
 
   private async insertCheckIn(tx: Tx, account: AccountRow, s: WorkSettings, input: CheckInInput, pending: Pending): Promise<string> {
     const { row, reminder, spec } = this.newCheckIn(account, s, input);
     await tx.insert(schema.checkIns).values(row);
     await tx.insert(schema.reminders).values(reminder);
-    await enqueue(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: spec } }, pending, input.now);
+    await this.enqueueEvent(tx, account.id, { key: `event:${reminder.id}`, op: "create_event", reminderId: reminder.id, commitmentId: null, payload: { event: spec } }, pending, input.now);
     return row.id;
   }
 
@@ -1137,7 +1168,7 @@ export class Ledger {
       url: `${this.deps.publicUrl}/`,
       alarmMinutes: 0,
     };
-    return { row, reminder: reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now), spec };
+    return { row, reminder: reminderRow(rid, account.id, { checkInId: id }, 1, spec, input.now, this.inline), spec };
   }
 
   private async templateBody(tx: Tx, accountId: string, templateId: string): Promise<string> {
@@ -1293,6 +1324,7 @@ function reminderRow(
   seq: number,
   spec: PlannedEvent,
   now: number,
+  placed = false,
 ): typeof schema.reminders.$inferInsert {
   return {
     id,
@@ -1304,8 +1336,9 @@ function reminderRow(
     startsAt: spec.start,
     endsAt: spec.end,
     title: spec.title,
-    eventId: null,
-    state: "pending",
+    // An inline calendar's event is the reminder itself, named by its key (CalendarProvider.inline).
+    eventId: placed ? spec.key : null,
+    state: placed ? "created" : "pending",
     version: 0,
     createdAt: now,
     updatedAt: now,

@@ -3,6 +3,8 @@
 // that implies it, attempted at once, and retried by the sweep with backoff and
 // Retry-After. Claims take a lease, so a crash or a second sweep neither loses
 // nor repeats one; keys are deterministic, so writing one twice is a no-op.
+// An inline calendar's operations (the feed's: see CalendarProvider.inline) are
+// written done, with their result, and never attempted.
 import { and, asc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ProviderError, type CalendarEventSpec, type CalendarProvider, type MailProvider, type PlannedEvent } from "../core/ports";
@@ -53,8 +55,14 @@ export interface DrainResult {
   failed: number;
 }
 
-export function outboxRow(accountId: string, o: OutboxInput, now: number): typeof schema.outbox.$inferInsert {
-  return { accountId, ...o, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now };
+/**
+ * An operation's row: pending, to be attempted; or, with `done`, already done as
+ * it is written (an inline calendar's, see CalendarProvider.inline), with that result.
+ */
+export function outboxRow(accountId: string, o: OutboxInput, now: number, done?: Record<string, unknown> | null): typeof schema.outbox.$inferInsert {
+  return done === undefined
+    ? { accountId, ...o, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now }
+    : { accountId, ...o, state: "done", result: done, attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now };
 }
 
 /**
@@ -70,10 +78,13 @@ export async function markFailed(conn: Db | Tx, id: number): Promise<boolean> {
   return moved.length === 1;
 }
 
-/** Writes an operation in the caller's transaction; it is attempted once that commits (Outbox.drain). */
-export async function enqueue(tx: Tx, accountId: string, o: OutboxInput, pending: Pending, now: number): Promise<void> {
-  await tx.insert(schema.outbox).values(outboxRow(accountId, o, now)).onConflictDoNothing();
-  pending.outboxKeys.push(o.key);
+/**
+ * Writes an operation in the caller's transaction; it is attempted once that
+ * commits (Outbox.drain). With `done`, it is recorded as done instead (outboxRow).
+ */
+export async function enqueue(tx: Tx, accountId: string, o: OutboxInput, pending: Pending, now: number, done?: Record<string, unknown> | null): Promise<void> {
+  await tx.insert(schema.outbox).values(outboxRow(accountId, o, now, done)).onConflictDoNothing();
+  if (done === undefined) pending.outboxKeys.push(o.key);
 }
 
 export interface OutboxDeps {

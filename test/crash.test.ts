@@ -24,10 +24,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * steps, or right after its (or its sweep's) Nth calendar call (the child stops
  * dead there: the provider has acted, the outbox hasn't written it down), or never.
  */
-function round(url: string, accountId: string, n: number, killAt: number | { call: number; inSweep: boolean } | null): Promise<{ killed: boolean; steps: number; swept: boolean }> {
+function round(url: string, accountId: string, n: number, killAt: number | { call: number; inSweep: boolean } | null, inline: boolean): Promise<{ killed: boolean; steps: number; swept: boolean }> {
   return new Promise((done, fail) => {
     const args = [join(root, "test/fixtures/crash-child.mts"), url, accountId, String(n), ...(killAt && typeof killAt === "object" ? [`${killAt.inSweep ? "sweep" : "any"}:${killAt.call}`] : [])];
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, KEPT_CRASH_INLINE: inline ? "1" : "" } });
     let steps = 0;
     let killed = false;
     let swept = false;
@@ -55,9 +55,14 @@ function round(url: string, accountId: string, n: number, killAt: number | { cal
   });
 }
 
-describe("a process killed mid-work", () => {
+// The feed's events through the outbox's calls (a kill can land between a call and
+// its record), and inline, as the entries run it (done in the transaction that plans them).
+describe.each([
+  { mode: "through the outbox's calls", inline: false },
+  { mode: "with the inline feed", inline: true },
+])("a process killed mid-work, $mode", ({ inline }) => {
   it("leaves a whole database and every follow-up exactly once", async () => {
-    const url = `file:${join(dir, "kept.db")}`;
+    const url = `file:${join(dir, inline ? "inline.db" : "kept.db")}`;
     const setup = await openDatabase(url);
     const account = await accountFor(setup.db, { provider: "local", tenantId: "local", subject: "crash", email: "sam@example.com", displayName: "Sam" }, randomUUID, { timeZone: "Europe/London" });
     setup.close();
@@ -68,16 +73,17 @@ describe("a process killed mid-work", () => {
     for (let n = 0; n < 8; n++) {
       // Even rounds die between recorded messages; odd ones just after a calendar call,
       // before the outbox writes it down: rounds 1, 3, 5 while recording, round 7 in the sweep.
-      const killAt = n % 2 === 0 ? 3 + ((n * 17) % 23) : { call: n === 7 ? 1 : 2 + ((n * 5) % 7), inSweep: n === 7 };
-      const first = await round(url, account.id, n, killAt);
+      // Inline, there is no call to stop after: every round dies between recorded messages.
+      const killAt = n % 2 === 0 || inline ? 3 + ((n * 17) % 23) : { call: n === 7 ? 1 : 2 + ((n * 5) % 7), inSweep: n === 7 };
+      const first = await round(url, account.id, n, killAt, inline);
       if (first.killed) kills++;
       if (first.killed && typeof killAt === "object") afterCall++;
-      await round(url, account.id, n, null);
+      await round(url, account.id, n, null, inline);
     }
     expect(kills).toBe(8);
-    expect(afterCall).toBe(4);
+    expect(afterCall).toBe(inline ? 0 : 4);
     // A last round eight hours on, past the leases the killed processes held.
-    await round(url, account.id, 8, null);
+    await round(url, account.id, 8, null, inline);
 
     const { db, close } = await openDatabase(url, { migrate: false });
     try {
