@@ -22,7 +22,6 @@ export interface OpenedDb {
   version?: () => string;
 }
 
-
 export async function openDatabase(url: string, opts: { authToken?: string; migrate?: boolean; cacheMB?: number; mmapMB?: number } = {}): Promise<OpenedDb> {
   const embedded = url.startsWith("file:");
   if (embedded) {
