@@ -25,7 +25,8 @@ export interface PanelCacheStats {
 export class PanelCache {
   private entries = new Map<string, Panel>();
   private seen: string | null = null;
-  readonly stats: PanelCacheStats = { hits: 0, misses: 0, size: 0 };
+  private hits = 0;
+  private misses = 0;
 
   /**
    * @param version the database's state: equal strings mean no row has changed in between.
@@ -36,6 +37,10 @@ export class PanelCache {
     private readonly capacity = 2000,
     private readonly read: PanelReader = panelFor,
   ) {}
+
+  get stats(): PanelCacheStats {
+    return { hits: this.hits, misses: this.misses, size: this.entries.size };
+  }
 
   /** panelFor, from memory when nothing has changed since it was last read. */
   readonly panelFor: PanelReader = async (db: Db, identity, counterpart, threadId, today) => {
@@ -50,19 +55,18 @@ export class PanelCache {
     const key = `${identity.provider}\n${identity.tenantId}\n${identity.subject}\n${counterpart}\n${threadId ?? ""}\n${today}`;
     const hit = this.entries.get(key);
     if (hit) {
-      this.stats.hits++;
+      this.hits++;
       this.entries.delete(key); // most recently used goes last
       this.entries.set(key, hit);
       return hit;
     }
-    this.stats.misses++;
+    this.misses++;
     const panel = await this.read(db, identity, counterpart, threadId, today);
     // An identity with no account yet is about to get one (a write): nothing to keep.
     if (panel.account && this.seen === version) {
       this.entries.set(key, panel);
       if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     }
-    this.stats.size = this.entries.size;
     return panel;
   };
 }
